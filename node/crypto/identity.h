@@ -1,0 +1,42 @@
+// A node's long-term keys: Ed25519 signing, X25519 encryption, the CurveZMQ transport key and
+// the storage key that encrypts case data at rest. Secret files are written mode 0600 and
+// refused on load when group or others may read them.
+// Thread-safety: immutable after loading.
+#pragma once
+
+#include <string>
+
+#include "node/common/result.h"
+#include "node/crypto/secret.h"
+
+namespace tracenet::crypto {
+
+struct PublicIdentity {
+  PublicKey32 sign_public{};
+  PublicKey32 enc_public{};
+  PublicKey32 transport_public{};
+  KeyId sign_key_id{};
+  KeyId enc_key_id{};
+};
+
+struct Identity {
+  PublicIdentity pub;
+  SigningSecret sign_secret;
+  BoxSecret enc_secret;
+  BoxSecret transport_secret;
+  SymmetricKey storage_key;
+};
+
+// Fresh random keys.
+Identity GenerateIdentity();
+// Fills the key ids from the public keys.
+void ComputeKeyIds(PublicIdentity& pub);
+
+// Writes sign.key, enc.key, transport.key and storage.key (mode 0600) into `dir`, creating it
+// with mode 0700. Refuses to overwrite existing key files.
+Status WriteIdentity(const std::string& dir, const Identity& identity);
+// Loads the four secret files; fails with Errc::kPermission naming the file when one has
+// looser permissions than 0600, and with Errc::kIo when one is missing or malformed.
+Result<Identity> LoadIdentity(const std::string& dir);
+
+}  // namespace tracenet::crypto

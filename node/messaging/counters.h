@@ -1,0 +1,41 @@
+// Operator-facing counters of the messaging layer. Written by the node loop, read by the API.
+// Thread-safety: atomics and a mutex-guarded map.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace tracenet::messaging {
+
+struct Counters {
+  std::atomic<uint64_t> frames_received{0};
+  std::atomic<uint64_t> envelopes_accepted{0};
+  std::atomic<uint64_t> duplicates{0};
+  std::atomic<uint64_t> envelopes_rejected{0};
+  std::atomic<uint64_t> envelopes_sent{0};
+  std::atomic<uint64_t> retries{0};
+  std::atomic<uint64_t> hop_accepted{0};
+  std::atomic<uint64_t> hop_rejected{0};
+  std::atomic<uint64_t> hop_deferred{0};
+  std::atomic<uint64_t> batches_committed{0};
+  std::atomic<uint64_t> commit_failures{0};
+
+  void CountRejection(const std::string& reason) {
+    ++envelopes_rejected;
+    std::lock_guard lock(m_mutex);
+    ++m_rejections[reason];
+  }
+  std::map<std::string, uint64_t> Rejections() const {
+    std::lock_guard lock(m_mutex);
+    return m_rejections;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::map<std::string, uint64_t> m_rejections;
+};
+
+}  // namespace tracenet::messaging

@@ -1,0 +1,364 @@
+#include "node/messaging/messenger.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "node/crypto/primitives.h"
+#include "node/protocol/link_frame.h"
+#include "node/protocol/payload_check.h"
+#include "tracenet/schema/payloads_generated.h"
+
+namespace tracenet::messaging {
+
+namespace wire = protocol::wire;
+
+using protocol::HopAckFrame;
+
+namespace {
+std::string IdKey(ByteView id) { return std::string(AsString(id)); }
+std::string ShortId(ByteView id) { return ToHex(id).substr(0, 12); }
+}  // namespace
+
+Messenger::Messenger(store::NodeStore& store, std::shared_ptr<const protocol::Keyring> keys,
+                     const Clock& clock, MessengerOptions options, Counters& counters,
+                     DeliveryHandler& handler)
+    : m_store(store), m_keys(std::move(keys)), m_clock(clock), m_options(options),
+      m_counters(counters), m_handler(handler) {}
+
+Status Messenger::LoadOutbox() {
+  m_queues.clear();
+  m_outbox_size = 0;
+  return m_store.env().Read([&](store::Txn& txn) {
+    return m_store.ScanOutbox(txn, [&](const store::OutboxEntry& e) {
+      PeerQueue& q = m_queues[e.peer];
+      Pending p;
+      p.message_id = e.message_id;
+      p.expires_at_ms = e.expires_at_ms;
+      q.by_seq.emplace(e.seq, std::move(p));
+      q.seq_by_id[IdKey(e.message_id)] = e.seq;
+      ++m_outbox_size;
+      return true;
+    });
+  });
+}
+
+size_t Messenger::queued_for(const std::string& peer) const {
+  auto it = m_queues.find(peer);
+  return it == m_queues.end() ? 0 : it->second.by_seq.size();
+}
+
+Status Messenger::HandleFrame(store::Txn& txn, const transport::InboundFrame& frame,
+                              std::vector<HopReply>& replies) {
+  ++m_counters.frames_received;
+  ByteView bytes(static_cast<const uint8_t*>(frame.data.data()), frame.data.size());
+  auto decoded = protocol::DecodeLinkFrame(bytes, m_options.max_message_bytes + 1024);
+  if (!decoded) {
+    // Nothing identifies the message: answer with an all-zero id so the peer sees the reason.
+    Reject(frame, Bytes(16, 0), decoded.error(), replies);
+    return Status::Ok();
+  }
+  if (auto* deliver = std::get_if<protocol::DeliverFrame>(&*decoded))
+    return HandleDeliver(txn, frame, deliver->envelope, replies);
+  return HandleHopAck(txn, frame.member, std::get<HopAckFrame>(*decoded));
+}
+
+void Messenger::Reply(const transport::InboundFrame& frame, Bytes ack, std::vector<HopReply>& replies) {
+  replies.push_back({frame.from_listener, frame.routing_id, frame.member, std::move(ack)});
+}
+
+void Messenger::Reject(const transport::InboundFrame& frame, ByteView message_id, const Error& error,
+                       std::vector<HopReply>& replies) {
+  std::string reason(ErrcName(error.code));
+  m_counters.CountRejection(reason);
+  spdlog::warn("event=envelope_rejected peer={} msg={} reason={} detail=\"{}\"", frame.member,
+               ShortId(message_id), reason, error.message);
+  auto status = error.code == Errc::kBackpressure ? wire::HopStatus::Deferred : wire::HopStatus::Rejected;
+  Reply(frame, protocol::EncodeHopAck(message_id, status, error.code, error.message), replies);
+}
+
+Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame,
+                                ByteView envelope, std::vector<HopReply>& replies) {
+  protocol::OpenOptions options{m_clock.NowMs(), m_options.clock_skew_ms, m_options.max_message_bytes};
+  auto opened = protocol::OpenEnvelope(envelope, *m_keys, options);
+  if (!opened) {
+    // Name the message in the ack when its header at least parses.
+    auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes);
+    Reject(frame, parsed ? ByteView(parsed->header.message_id) : ByteView(Bytes(16, 0)),
+           opened.error(), replies);
+    return Status::Ok();
+  }
+  const protocol::Header& h = opened->header;
+  if (h.sender != frame.member) {
+    Reject(frame, h.message_id,
+           MakeError(Errc::kSenderMismatch, "envelope claims sender " + h.sender +
+                                                " but the link is authenticated as " + frame.member),
+           replies);
+    return Status::Ok();
+  }
+  if (Status s = protocol::CheckPayload(h.kind, opened->payload); !s) {
+    Reject(frame, h.message_id, s.error(), replies);
+    return Status::Ok();
+  }
+  if (auto seen = m_store.FindSeen(txn, h.message_id)) {
+    // At-least-once delivery: acknowledge again and replay the original receipt, no new effect.
+    ++m_counters.duplicates;
+    spdlog::info("event=duplicate_envelope peer={} msg={} reason=\"already accepted; original receipt replayed\"",
+                 frame.member, ShortId(h.message_id));
+    if (Status s = ReplayReceipt(txn, *seen); !s) return s;
+    Reply(frame, protocol::EncodeHopAck(h.message_id, wire::HopStatus::Accepted, Errc::kDuplicate,
+                                        "duplicate: already accepted"),
+          replies);
+    return Status::Ok();
+  }
+  if (h.kind != wire::MessageKind::DeliveryReceipt && OutboxFull()) {
+    Reject(frame, h.message_id, MakeError(Errc::kBackpressure, "outbox is full; retry later"), replies);
+    return Status::Ok();
+  }
+  if (Status s = m_handler.OnAccepted(txn, *opened, *this); !s) return s;
+
+  store::SeenEntry seen;
+  seen.expires_at_ms = h.expires_at_ms + m_options.clock_skew_ms;
+  seen.accepted_at_ms = m_clock.NowMs();
+  if (h.kind != wire::MessageKind::DeliveryReceipt) {
+    flatbuffers::FlatBufferBuilder b(128);
+    b.Finish(wire::CreateDeliveryReceipt(
+        b, b.CreateVector(h.message_id),
+        b.CreateVector(opened->envelope_hash.data(), opened->envelope_hash.size()), seen.accepted_at_ms));
+    auto receipt = protocol::SealEnvelope(*m_keys, h.sender, wire::MessageKind::DeliveryReceipt,
+                                          ByteView(b.GetBufferPointer(), b.GetSize()),
+                                          m_clock.NowMs(), m_options.message_ttl_ms);
+    if (!receipt) return receipt.error();
+    store::OutboxEntry entry;
+    entry.peer = h.sender;
+    entry.message_id = receipt->message_id;
+    entry.expires_at_ms = receipt->expires_at_ms;
+    entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
+    entry.envelope = receipt->bytes;
+    seen.receipt_envelope = std::move(receipt->bytes);
+    if (Status s = AddEntry(txn, std::move(entry)); !s) return s;
+  }
+  if (Status s = m_store.RememberSeen(txn, h.message_id, seen); !s) return s;
+  ++m_counters.envelopes_accepted;
+  Reply(frame, protocol::EncodeHopAck(h.message_id, wire::HopStatus::Accepted, std::nullopt, "accepted"),
+        replies);
+  return Status::Ok();
+}
+
+Status Messenger::ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen) {
+  if (seen.receipt_envelope.empty()) return Status::Ok();
+  auto parsed = protocol::ParseEnvelope(seen.receipt_envelope, seen.receipt_envelope.size());
+  if (!parsed) return Status::Ok();  // cannot happen for bytes this node wrote; nothing to replay
+  if (txn.Get(m_store.table("outbox_by_id"), parsed->header.message_id)) return Status::Ok();
+  store::OutboxEntry entry;
+  entry.peer = parsed->header.recipient;
+  entry.message_id = parsed->header.message_id;
+  entry.expires_at_ms = parsed->header.expires_at_ms;
+  entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
+  entry.envelope = seen.receipt_envelope;
+  return AddEntry(txn, std::move(entry));
+}
+
+Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const HopAckFrame& ack) {
+  auto qit = m_queues.find(peer);
+  if (qit == m_queues.end() || !qit->second.seq_by_id.count(IdKey(ack.message_id))) {
+    if (ack.status == wire::HopStatus::Rejected)
+      spdlog::warn("event=hop_rejected peer={} msg={} reason={} detail=\"{}\" note=\"not in outbox\"",
+                   peer, ShortId(ack.message_id), ErrcName(ack.error), ack.detail);
+    return Status::Ok();  // a late or repeated ack: the message is already settled
+  }
+  if (ack.status == wire::HopStatus::Deferred) {
+    ++m_counters.hop_deferred;
+    m_batch.deferred_peers.push_back(peer);
+    return Status::Ok();
+  }
+  auto removed = m_store.RemoveFromOutbox(txn, ack.message_id);
+  if (!removed) return removed.error();
+  m_batch.removed.emplace_back(peer, IdKey(ack.message_id));
+  if (ack.status == wire::HopStatus::Accepted) {
+    ++m_counters.hop_accepted;
+    return m_handler.OnHopAccepted(txn, ack.message_id, peer);
+  }
+  ++m_counters.hop_rejected;
+  spdlog::warn("event=hop_rejected peer={} msg={} reason={} detail=\"{}\"", peer,
+               ShortId(ack.message_id), ErrcName(ack.error), ack.detail);
+  return m_handler.OnUndeliverable(txn, ack.message_id, peer, MakeError(ack.error, ack.detail));
+}
+
+Result<Bytes> Messenger::Send(store::Txn& txn, const std::string& recipient,
+                              wire::MessageKind kind, ByteView payload, ByteView message_id) {
+  if (payload.size() + 1024 > m_options.max_message_bytes)
+    return MakeError(Errc::kOversized, "message of " + std::to_string(payload.size()) +
+                                           " bytes exceeds the limit of " +
+                                           std::to_string(m_options.max_message_bytes));
+  auto sealed = protocol::SealEnvelope(*m_keys, recipient, kind, payload, m_clock.NowMs(),
+                                       m_options.message_ttl_ms, message_id);
+  if (!sealed) return sealed.error();
+  store::OutboxEntry entry;
+  entry.peer = recipient;
+  entry.message_id = sealed->message_id;
+  entry.expires_at_ms = sealed->expires_at_ms;
+  entry.kind = static_cast<uint32_t>(kind);
+  entry.envelope = std::move(sealed->bytes);
+  if (Status s = AddEntry(txn, std::move(entry)); !s) return s.error();
+  return sealed->message_id;
+}
+
+Status Messenger::AddEntry(store::Txn& txn, store::OutboxEntry entry) {
+  if (Status s = m_store.AddToOutbox(txn, entry); !s) return s;
+  m_batch.added.push_back(std::move(entry));
+  return Status::Ok();
+}
+
+Status Messenger::ExpireOutbox(store::Txn& txn) {
+  uint64_t now = m_clock.NowMs();
+  for (auto& [peer, q] : m_queues) {
+    for (auto& [seq, p] : q.by_seq) {
+      if (p.expires_at_ms > now) continue;
+      auto removed = m_store.RemoveFromOutbox(txn, p.message_id);
+      if (!removed) return removed.error();
+      m_batch.removed.emplace_back(peer, IdKey(p.message_id));
+      spdlog::warn("event=message_expired peer={} msg={} reason=\"no hop accepted it before expiry\"",
+                   peer, ShortId(p.message_id));
+      if (Status s = m_handler.OnUndeliverable(txn, p.message_id, peer,
+                                               MakeError(Errc::kExpired, "expired undelivered"));
+          !s)
+        return s;
+    }
+  }
+  return Status::Ok();
+}
+
+void Messenger::CommitBatch() {
+  for (auto& [peer, id] : m_batch.removed) {
+    auto qit = m_queues.find(peer);
+    if (qit == m_queues.end()) continue;
+    PeerQueue& q = qit->second;
+    auto it = q.seq_by_id.find(id);
+    if (it == q.seq_by_id.end()) continue;
+    auto pit = q.by_seq.find(it->second);
+    if (pit != q.by_seq.end()) {
+      if (pit->second.last_sent_ms != 0 && q.in_flight > 0) --q.in_flight;
+      if (pit->second.frame) --q.cached;
+      q.by_seq.erase(pit);
+      --m_outbox_size;
+    }
+    q.seq_by_id.erase(it);
+    q.deferrals = 0;
+    q.not_before_ms = 0;
+  }
+  for (store::OutboxEntry& e : m_batch.added) {
+    PeerQueue& q = m_queues[e.peer];
+    Pending p;
+    p.message_id = e.message_id;
+    p.expires_at_ms = e.expires_at_ms;
+    if (q.cached < m_options.cached_frames_per_peer) {
+      p.frame = std::make_shared<const Bytes>(protocol::EncodeDeliver(e.envelope));
+      ++q.cached;
+    }
+    q.seq_by_id[IdKey(e.message_id)] = e.seq;
+    q.by_seq.emplace(e.seq, std::move(p));
+    ++m_outbox_size;
+  }
+  uint64_t now = m_clock.NowMs();
+  for (const std::string& peer : m_batch.deferred_peers) {
+    PeerQueue& q = m_queues[peer];
+    q.deferrals = std::min<uint32_t>(q.deferrals + 1, 16);
+    q.not_before_ms = now + RetryDelay(q.deferrals);
+  }
+  m_batch = BatchChanges{};
+}
+
+void Messenger::AbortBatch() { m_batch = BatchChanges{}; }
+
+void Messenger::OnLinkEvent(const transport::LinkEvent& event) {
+  PeerQueue& q = m_queues[event.peer];
+  if (event.kind == transport::LinkEventKind::kUp) {
+    // The peer is back: forget backoff and send everything again now.
+    spdlog::info("event=link_up peer={} queued={}", event.peer, q.by_seq.size());
+    for (auto& [seq, p] : q.by_seq) p.last_sent_ms = 0;
+    q.in_flight = 0;
+    q.not_before_ms = 0;
+    q.deferrals = 0;
+  } else if (event.kind == transport::LinkEventKind::kDown) {
+    spdlog::warn("event=link_down peer={} queued={}", event.peer, q.by_seq.size());
+  } else {
+    spdlog::error("event=link_auth_refused peer={} reason=\"the peer refused our transport key or we "
+                  "refused its server key; check both sides' peer lists\"",
+                  event.peer);
+  }
+}
+
+uint64_t Messenger::RetryDelay(uint32_t attempts) {
+  uint64_t delay = m_options.ack_timeout_ms << std::min<uint32_t>(attempts, 16);
+  delay = std::min(delay, m_options.max_backoff_ms);
+  std::uniform_int_distribution<uint64_t> jitter(0, delay / 4);
+  return delay + jitter(m_jitter);
+}
+
+void Messenger::LoadFrames(std::vector<std::pair<PeerQueue*, uint64_t>>& missing) {
+  if (missing.empty()) return;
+  (void)m_store.env().Read([&](store::Txn& txn) {
+    for (auto& [q, seq] : missing) {
+      auto value = txn.Get(m_store.table("outbox"), store::U64Key(seq));
+      if (!value) continue;
+      auto entry = store::DecodeOutboxEntry(store::U64Key(seq), *value);
+      if (!entry) continue;
+      auto it = q->by_seq.find(seq);
+      if (it != q->by_seq.end())
+        it->second.frame = std::make_shared<const Bytes>(protocol::EncodeDeliver(entry->envelope));
+    }
+    return Status::Ok();
+  });
+}
+
+uint64_t Messenger::Pump(transport::Links& links) {
+  uint64_t now = m_clock.NowMs();
+  uint64_t next_due = 1000;
+  for (auto& [peer, q] : m_queues) {
+    if (q.by_seq.empty() || !links.IsUp(peer)) continue;
+    if (q.not_before_ms > now) {
+      next_due = std::min(next_due, q.not_before_ms - now);
+      continue;
+    }
+    // Choose what to send: timed-out messages in flight, then new ones while the window allows.
+    std::vector<uint64_t> due;
+    std::vector<std::pair<PeerQueue*, uint64_t>> missing;
+    size_t examined = 0, window_left = m_options.window > q.in_flight ? m_options.window - q.in_flight : 0;
+    for (auto& [seq, p] : q.by_seq) {
+      if (++examined > m_options.window * 2) break;
+      bool fresh = p.last_sent_ms == 0;
+      if (fresh) {
+        if (window_left == 0) continue;
+        --window_left;
+      } else {
+        uint64_t due_at = p.last_sent_ms + RetryDelay(p.attempts - 1);
+        if (due_at > now) {
+          next_due = std::min(next_due, due_at - now);
+          continue;
+        }
+      }
+      due.push_back(seq);
+      if (!p.frame) missing.emplace_back(&q, seq);
+    }
+    LoadFrames(missing);
+    for (uint64_t seq : due) {
+      Pending& p = q.by_seq[seq];
+      if (!p.frame) continue;
+      Status s = links.SendToPeer(peer, *p.frame);
+      if (!s) break;  // queue full or link gone: the rest waits for the next pump
+      if (p.last_sent_ms == 0) ++q.in_flight; else ++m_counters.retries;
+      p.last_sent_ms = now;
+      ++p.attempts;
+      ++m_counters.envelopes_sent;
+      // Keep at most the configured number of frames in memory; a retry re-reads the outbox.
+      if (q.cached > m_options.cached_frames_per_peer / 2) {
+        p.frame.reset();
+        --q.cached;
+      }
+    }
+  }
+  return next_due;
+}
+
+}  // namespace tracenet::messaging

@@ -1,0 +1,122 @@
+// Hop-by-hop delivery with custody transfer. Inbound: every Deliver frame is opened and checked
+// (protocol::OpenEnvelope), deduplicated against the replay set, handed to the DeliveryHandler
+// and receipted, all inside the node loop's batch transaction; hop acknowledgements go out only
+// after that transaction commits. Outbound: messages wait in the LMDB outbox until the next hop
+// acknowledges them; they are (re)sent with a per-peer window, exponential backoff with jitter,
+// and at once when a link comes back.
+// Thread-safety: not thread-safe; owned by the node loop thread.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "node/common/clock.h"
+#include "node/messaging/counters.h"
+#include "node/messaging/delivery_handler.h"
+#include "node/protocol/keyring.h"
+#include "node/protocol/link_frame.h"
+#include "node/store/node_store.h"
+#include "node/transport/links.h"
+
+namespace tracenet::messaging {
+
+struct MessengerOptions {
+  size_t max_message_bytes = size_t{1} << 20;
+  uint64_t clock_skew_ms = 5 * 60 * 1000;
+  uint64_t message_ttl_ms = uint64_t{30} * 24 * 3600 * 1000;
+  size_t max_outbox = 1'000'000;      // beyond this, new work is refused with backpressure
+  size_t window = 1024;               // unacknowledged messages in flight per peer
+  uint64_t ack_timeout_ms = 3000;     // resend when no hop ack came in this long (then doubled)
+  uint64_t max_backoff_ms = 60000;
+  size_t cached_frames_per_peer = 4096;  // frames kept in memory; the rest are read from LMDB
+};
+
+// A hop acknowledgement to send once the batch has committed.
+struct HopReply {
+  bool via_listener = false;
+  std::string routing_id;
+  std::string peer;
+  Bytes frame;
+};
+
+class Messenger final : public Outgoing {
+ public:
+  Messenger(store::NodeStore& store, std::shared_ptr<const protocol::Keyring> keys,
+            const Clock& clock, MessengerOptions options, Counters& counters,
+            DeliveryHandler& handler);
+
+  // Startup sweep: rebuilds the send queues from the outbox so retries resume after a restart.
+  Status LoadOutbox();
+
+  // --- inside the batch write transaction ---
+  Status HandleFrame(store::Txn& txn, const transport::InboundFrame& frame,
+                     std::vector<HopReply>& replies);
+  Result<Bytes> Send(store::Txn& txn, const std::string& recipient,
+                     protocol::wire::MessageKind kind, ByteView payload,
+                     ByteView message_id = {}) override;
+  // Drops outbox entries past their expiry, telling the handler.
+  Status ExpireOutbox(store::Txn& txn);
+  bool OutboxFull() const { return m_outbox_size >= m_options.max_outbox; }
+
+  // --- after the transaction ---
+  void CommitBatch();
+  void AbortBatch();
+
+  void OnLinkEvent(const transport::LinkEvent& event);
+  // Sends what is due; returns how long until something else falls due (ms).
+  uint64_t Pump(transport::Links& links);
+
+  size_t outbox_size() const { return m_outbox_size; }
+  size_t queued_for(const std::string& peer) const;
+
+ private:
+  struct Pending {
+    Bytes message_id;
+    uint64_t expires_at_ms = 0;
+    uint64_t last_sent_ms = 0;  // 0: not sent since start or since the link came back
+    uint32_t attempts = 0;
+    std::shared_ptr<const Bytes> frame;  // Deliver frame, when cached
+  };
+  struct PeerQueue {
+    std::map<uint64_t, Pending> by_seq;
+    std::unordered_map<std::string, uint64_t> seq_by_id;
+    size_t cached = 0;
+    size_t in_flight = 0;
+    uint64_t not_before_ms = 0;  // set by a Deferred ack
+    uint32_t deferrals = 0;
+  };
+  struct BatchChanges {
+    std::vector<store::OutboxEntry> added;
+    std::vector<std::pair<std::string, std::string>> removed;  // peer, message id
+    std::vector<std::string> deferred_peers;
+  };
+
+  Status HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame, ByteView envelope,
+                       std::vector<HopReply>& replies);
+  Status HandleHopAck(store::Txn& txn, const std::string& peer, const protocol::HopAckFrame& ack);
+  Status ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen);
+  Status AddEntry(store::Txn& txn, store::OutboxEntry entry);
+  void Reply(const transport::InboundFrame& frame, Bytes ack, std::vector<HopReply>& replies);
+  void Reject(const transport::InboundFrame& frame, ByteView message_id, const Error& error,
+              std::vector<HopReply>& replies);
+  uint64_t RetryDelay(uint32_t attempts);
+  void LoadFrames(std::vector<std::pair<PeerQueue*, uint64_t>>& missing);
+
+  store::NodeStore& m_store;
+  std::shared_ptr<const protocol::Keyring> m_keys;
+  const Clock& m_clock;
+  MessengerOptions m_options;
+  Counters& m_counters;
+  DeliveryHandler& m_handler;
+  std::map<std::string, PeerQueue> m_queues;
+  BatchChanges m_batch;
+  size_t m_outbox_size = 0;
+  std::mt19937_64 m_jitter{std::random_device{}()};
+};
+
+}  // namespace tracenet::messaging

@@ -1,0 +1,64 @@
+#include "node/protocol/link_frame.h"
+
+namespace tracenet::protocol {
+
+
+wire::ErrorCode ToWireError(Errc code) {
+  int v = static_cast<int>(code);
+  if (v >= 1 && v <= static_cast<int>(wire::ErrorCode::MAX)) return static_cast<wire::ErrorCode>(v);
+  return wire::ErrorCode::Internal;
+}
+
+Errc FromWireError(wire::ErrorCode code) {
+  int v = static_cast<int>(code);
+  if (v >= 1 && v <= static_cast<int>(wire::ErrorCode::MAX)) return static_cast<Errc>(v);
+  return Errc::kInternal;
+}
+
+Bytes EncodeDeliver(ByteView envelope) {
+  flatbuffers::FlatBufferBuilder b(envelope.size() + 64);
+  auto deliver = wire::CreateDeliver(b, b.CreateVector(envelope.data(), envelope.size()));
+  b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::Deliver, deliver.Union()));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
+                   std::string_view detail) {
+  flatbuffers::FlatBufferBuilder b(128 + detail.size());
+  auto ack = wire::CreateHopAck(b, b.CreateVector(message_id.data(), message_id.size()), status,
+                                error ? ToWireError(*error) : wire::ErrorCode::Unspecified,
+                                b.CreateString(detail.data(), detail.size()));
+  b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::HopAck, ack.Union()));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
+  if (bytes.size() > max_bytes)
+    return MakeError(Errc::kOversized, "frame of " + std::to_string(bytes.size()) +
+                                           " bytes exceeds the limit of " + std::to_string(max_bytes));
+  flatbuffers::Verifier v(bytes.data(), bytes.size());
+  if (!v.VerifyBuffer<wire::LinkFrame>(nullptr))
+    return MakeError(Errc::kMalformed, "frame is not a valid LinkFrame FlatBuffer");
+  const wire::LinkFrame* frame = flatbuffers::GetRoot<wire::LinkFrame>(bytes.data());
+  if (const wire::Deliver* d = frame->body_as_Deliver()) {
+    if (!d->envelope() || d->envelope()->size() == 0)
+      return MakeError(Errc::kMalformed, "Deliver frame carries no envelope");
+    return LinkFrameView(DeliverFrame{ByteView(d->envelope()->data(), d->envelope()->size())});
+  }
+  if (const wire::HopAck* a = frame->body_as_HopAck()) {
+    if (!a->message_id() || a->message_id()->size() != 16)
+      return MakeError(Errc::kMalformed, "HopAck message_id must be 16 bytes");
+    if (a->status() == wire::HopStatus::Unspecified || a->status() > wire::HopStatus::MAX)
+      return MakeError(Errc::kMalformed, "HopAck status is unspecified or unknown");
+    HopAckFrame ack;
+    ack.message_id.assign(a->message_id()->begin(), a->message_id()->end());
+    ack.status = a->status();
+    ack.has_error = a->error() != wire::ErrorCode::Unspecified;
+    ack.error = FromWireError(a->error());
+    if (a->detail()) ack.detail = a->detail()->str();
+    return LinkFrameView(std::move(ack));
+  }
+  return MakeError(Errc::kMalformed, "frame body is empty or of an unknown type");
+}
+
+}  // namespace tracenet::protocol

@@ -1,0 +1,40 @@
+// Hop-level frames (schema/envelope.fbs LinkFrame): an envelope to deliver, or the
+// acknowledgement of one. One ZeroMQ message carries one frame.
+// Thread-safety: free functions.
+#pragma once
+
+#include <string>
+#include <optional>
+#include <variant>
+
+#include "node/common/bytes.h"
+#include "node/common/result.h"
+#include "node/protocol/wire.h"
+
+namespace tracenet::protocol {
+
+struct DeliverFrame {
+  ByteView envelope;  // points into the frame buffer
+};
+
+struct HopAckFrame {
+  Bytes message_id;
+  wire::HopStatus status = wire::HopStatus::Unspecified;
+  Errc error = Errc::kInternal;  // meaningful unless status is Accepted without error
+  bool has_error = false;
+  std::string detail;
+};
+
+using LinkFrameView = std::variant<DeliverFrame, HopAckFrame>;
+
+Bytes EncodeDeliver(ByteView envelope);
+Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
+                   std::string_view detail);
+// Verifies the frame and returns a view of it; refuses oversized or malformed bytes.
+Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes);
+
+// Errc <-> wire ErrorCode (the first block of Errc mirrors the wire codes one to one).
+wire::ErrorCode ToWireError(Errc code);
+Errc FromWireError(wire::ErrorCode code);
+
+}  // namespace tracenet::protocol

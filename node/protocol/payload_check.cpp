@@ -1,0 +1,88 @@
+#include "node/protocol/payload_check.h"
+
+namespace tracenet::protocol {
+
+
+namespace {
+
+Error Invalid(std::string message) { return MakeError(Errc::kInvalidPayload, std::move(message)); }
+
+template <typename T>
+const T* Verified(ByteView payload) {
+  flatbuffers::Verifier v(payload.data(), payload.size());
+  if (!v.VerifyBuffer<T>(nullptr)) return nullptr;
+  return flatbuffers::GetRoot<T>(payload.data());
+}
+
+bool IsId(const flatbuffers::Vector<uint8_t>* v) { return v && v->size() == 16; }
+
+Status CheckRequest(const wire::TraceRequest* r) {
+  if (r->priority() == wire::Priority::Unspecified || r->priority() > wire::Priority::MAX)
+    return Invalid("priority must be routine or urgent");
+  if (r->grounds() == wire::IllicitGrounds::Unspecified || r->grounds() > wire::IllicitGrounds::MAX)
+    return Invalid("grounds (why the weapon is illicit) must be given");
+  const wire::Weapon* w = r->weapon();
+  if (!w) return Invalid("weapon is required");
+  if ((!w->serial() || w->serial()->size() == 0) && !w->serial_obliterated())
+    return Invalid("weapon.serial is required unless the serial is obliterated");
+  if (!w->manufacturer() || w->manufacturer()->size() == 0)
+    return Invalid("weapon.manufacturer is required");
+  if (w->type() == wire::WeaponType::Unspecified || w->type() > wire::WeaponType::MAX)
+    return Invalid("weapon.type must be specified");
+  return Status::Ok();
+}
+
+Status CheckResponse(const wire::TraceResponse* r) {
+  if (!IsId(r->request_message_id())) return Invalid("request_message_id must be 16 bytes");
+  if (r->outcome() == wire::TraceOutcome::Unspecified || r->outcome() > wire::TraceOutcome::MAX)
+    return Invalid("outcome must be specified");
+  if (r->reason() == wire::OutcomeReason::Unspecified || r->reason() > wire::OutcomeReason::MAX)
+    return Invalid("reason must be specified (None when there is none)");
+  if (r->custody_chain())
+    for (const wire::CustodyLink* link : *r->custody_chain())
+      if (link->role() == wire::CustodyRole::Unspecified || link->role() > wire::CustodyRole::MAX)
+        return Invalid("every custody link needs a role");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckPayload(wire::MessageKind kind, ByteView payload) {
+  switch (kind) {
+    case wire::MessageKind::TraceRequest: {
+      auto* r = Verified<wire::TraceRequest>(payload);
+      return r ? CheckRequest(r) : Invalid("payload is not a valid TraceRequest");
+    }
+    case wire::MessageKind::TraceAcknowledgement: {
+      auto* a = Verified<wire::TraceAcknowledgement>(payload);
+      if (!a) return Invalid("payload is not a valid TraceAcknowledgement");
+      if (!IsId(a->request_message_id())) return Invalid("request_message_id must be 16 bytes");
+      if (a->validation() == wire::Validation::Unspecified || a->validation() > wire::Validation::MAX)
+        return Invalid("validation must be specified");
+      return Status::Ok();
+    }
+    case wire::MessageKind::TraceResponse: {
+      auto* r = Verified<wire::TraceResponse>(payload);
+      return r ? CheckResponse(r) : Invalid("payload is not a valid TraceResponse");
+    }
+    case wire::MessageKind::DeliveryReceipt: {
+      auto* r = Verified<wire::DeliveryReceipt>(payload);
+      if (!r) return Invalid("payload is not a valid DeliveryReceipt");
+      if (!IsId(r->receipted_message_id())) return Invalid("receipted_message_id must be 16 bytes");
+      if (!r->envelope_hash() || r->envelope_hash()->size() != 32)
+        return Invalid("envelope_hash must be 32 bytes");
+      return Status::Ok();
+    }
+    case wire::MessageKind::Error: {
+      auto* e = Verified<wire::Error>(payload);
+      if (!e) return Invalid("payload is not a valid Error");
+      if (e->code() == wire::ErrorCode::Unspecified) return Invalid("error code must be specified");
+      return Status::Ok();
+    }
+    case wire::MessageKind::Unspecified:
+      break;
+  }
+  return Invalid("unknown message kind");
+}
+
+}  // namespace tracenet::protocol

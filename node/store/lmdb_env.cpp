@@ -1,0 +1,201 @@
+#include "node/store/lmdb_env.h"
+
+#include <cstdlib>
+#include <mutex>
+
+#include "node/common/file_util.h"
+
+namespace tracenet::store {
+
+namespace {
+MDB_val ToVal(ByteView b) { return MDB_val{b.size(), const_cast<uint8_t*>(b.data())}; }
+ByteView FromVal(const MDB_val& v) { return {static_cast<const uint8_t*>(v.mv_data), v.mv_size}; }
+constexpr int kMaxGrowRetries = 8;
+}  // namespace
+
+Error LmdbError(int rc, std::string_view what) {
+  return MakeError(rc == MDB_MAP_FULL ? Errc::kBackpressure : Errc::kIo,
+                   std::string("lmdb ") + std::string(what) + ": " + mdb_strerror(rc));
+}
+
+bool IsMapFull(const Error& error) {
+  return error.code == Errc::kBackpressure && error.message.find("MDB_MAP_FULL") != std::string::npos;
+}
+
+Bytes U64Key(uint64_t value) {
+  Bytes key(8);
+  for (int i = 7; i >= 0; --i) {
+    key[i] = static_cast<uint8_t>(value);
+    value >>= 8;
+  }
+  return key;
+}
+
+uint64_t U64FromKey(ByteView key) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < key.size(); ++i) v = v << 8 | key[i];
+  return v;
+}
+
+Result<std::unique_ptr<Env>> Env::Open(const std::string& path,
+                                       const std::vector<std::string>& tables,
+                                       size_t initial_map_bytes) {
+  if (Status s = MakeDirectories(path, 0700); !s) return s.error();
+  std::unique_ptr<Env> env(new Env());
+  env->m_path = path;
+  int rc = mdb_env_create(&env->m_env);
+  if (rc != 0) return LmdbError(rc, "env_create");
+  mdb_env_set_maxdbs(env->m_env, static_cast<MDB_dbi>(tables.size() + 2));
+  mdb_env_set_maxreaders(env->m_env, 256);
+  // Keep the larger of the configured size and what the file already uses.
+  mdb_env_set_mapsize(env->m_env, initial_map_bytes);
+  rc = mdb_env_open(env->m_env, path.c_str(), MDB_NOTLS, 0600);
+  if (rc != 0) return LmdbError(rc, "open " + path);
+  MDB_envinfo info;
+  mdb_env_info(env->m_env, &info);
+  env->m_map_size = info.me_mapsize;
+
+  MDB_txn* txn = nullptr;
+  rc = mdb_txn_begin(env->m_env, nullptr, 0, &txn);
+  if (rc != 0) return LmdbError(rc, "begin");
+  for (const std::string& name : tables) {
+    Table t;
+    t.name = name;
+    rc = mdb_dbi_open(txn, name.c_str(), MDB_CREATE, &t.dbi);
+    if (rc != 0) {
+      mdb_txn_abort(txn);
+      return LmdbError(rc, "open table " + name);
+    }
+    env->m_tables.push_back(t);
+  }
+  rc = mdb_txn_commit(txn);
+  if (rc != 0) return LmdbError(rc, "commit table creation");
+  return env;
+}
+
+Env::~Env() {
+  if (m_env) mdb_env_close(m_env);
+}
+
+const Table& Env::table(std::string_view name) const {
+  for (const Table& t : m_tables)
+    if (t.name == name) return t;
+  std::abort();  // a table name the code did not declare: a programming error
+}
+
+Status Env::Write(const std::function<Status(Txn&)>& fn) {
+  for (int attempt = 0; attempt <= kMaxGrowRetries; ++attempt) {
+    MDB_txn* raw = nullptr;
+    {
+      std::shared_lock lock(m_resize_mutex);
+      int rc = mdb_txn_begin(m_env, nullptr, 0, &raw);
+      if (rc != 0) return LmdbError(rc, "begin write");
+      Txn txn(raw, true);
+      Status s = fn(txn);
+      if (!s) {
+        mdb_txn_abort(raw);
+        if (!IsMapFull(s.error())) return s;
+      } else {
+        rc = mdb_txn_commit(raw);
+        if (rc == 0) return Status::Ok();
+        if (rc != MDB_MAP_FULL) return LmdbError(rc, "commit");
+      }
+    }
+    // Map full: wait until no transaction is open in the process, then grow and run again.
+    std::unique_lock lock(m_resize_mutex);
+    size_t grown = m_map_size * 2;
+    int rc;
+    rc = mdb_env_set_mapsize(m_env, grown);
+    if (rc != 0) return LmdbError(rc, "grow map");
+    m_map_size = grown;
+  }
+  return MakeError(Errc::kIo, "lmdb map could not grow enough for one transaction");
+}
+
+Status Env::Read(const std::function<Status(Txn&)>& fn) const {
+  std::shared_lock lock(m_resize_mutex);
+  MDB_txn* raw = nullptr;
+  int rc = mdb_txn_begin(m_env, nullptr, MDB_RDONLY, &raw);
+  if (rc != 0) return LmdbError(rc, "begin read");
+  Txn txn(raw, false);
+  Status s = fn(txn);
+  mdb_txn_abort(raw);
+  return s;
+}
+
+std::optional<ByteView> Txn::Get(const Table& t, ByteView key) const {
+  MDB_val k = ToVal(key), v{};
+  if (mdb_get(m_txn, t.dbi, &k, &v) != 0) return std::nullopt;
+  return FromVal(v);
+}
+
+Status Txn::Put(const Table& t, ByteView key, ByteView value) {
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(m_txn, t.dbi, &k, &v, 0);
+  if (rc != 0) return LmdbError(rc, "put " + t.name);
+  return Status::Ok();
+}
+
+Status Txn::Append(const Table& t, ByteView key, ByteView value) {
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(m_txn, t.dbi, &k, &v, MDB_APPEND);
+  if (rc != 0) return LmdbError(rc, "append " + t.name);
+  return Status::Ok();
+}
+
+Result<bool> Txn::Delete(const Table& t, ByteView key) {
+  MDB_val k = ToVal(key);
+  int rc = mdb_del(m_txn, t.dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return LmdbError(rc, "delete " + t.name);
+  return true;
+}
+
+Status Txn::Scan(const Table& t, ByteView from,
+                 const std::function<bool(ByteView, ByteView)>& visit) const {
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(m_txn, t.dbi, &cursor);
+  if (rc != 0) return LmdbError(rc, "cursor " + t.name);
+  MDB_val k = ToVal(from), v{};
+  rc = mdb_cursor_get(cursor, &k, &v, from.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  while (rc == 0) {
+    if (!visit(FromVal(k), FromVal(v))) break;
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  }
+  mdb_cursor_close(cursor);
+  if (rc != 0 && rc != MDB_NOTFOUND) return LmdbError(rc, "scan " + t.name);
+  return Status::Ok();
+}
+
+Status Txn::ScanReverse(const Table& t,
+                        const std::function<bool(ByteView, ByteView)>& visit) const {
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(m_txn, t.dbi, &cursor);
+  if (rc != 0) return LmdbError(rc, "cursor " + t.name);
+  MDB_val k{}, v{};
+  rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST);
+  while (rc == 0) {
+    if (!visit(FromVal(k), FromVal(v))) break;
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_PREV);
+  }
+  mdb_cursor_close(cursor);
+  if (rc != 0 && rc != MDB_NOTFOUND) return LmdbError(rc, "scan " + t.name);
+  return Status::Ok();
+}
+
+std::optional<Bytes> Txn::LastKey(const Table& t) const {
+  std::optional<Bytes> last;
+  (void)ScanReverse(t, [&](ByteView k, ByteView) {
+    last = Bytes(k.begin(), k.end());
+    return false;
+  });
+  return last;
+}
+
+size_t Txn::Count(const Table& t) const {
+  MDB_stat st{};
+  if (mdb_stat(m_txn, t.dbi, &st) != 0) return 0;
+  return st.ms_entries;
+}
+
+}  // namespace tracenet::store

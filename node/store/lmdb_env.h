@@ -1,0 +1,102 @@
+// The one RAII wrapper around LMDB. Nothing outside node/store sees MDB_env, MDB_txn or MDB_dbi.
+// Thread-safety: an Env is shared; read transactions may run on any thread (MDB_NOTLS);
+// write transactions are serialised by LMDB and, by convention, issued only by the node's
+// single writer (the node loop), so many messages share one durable commit.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+
+#include "node/common/bytes.h"
+#include "node/common/result.h"
+
+namespace tracenet::store {
+
+class Txn;
+
+// A named table inside the environment.
+struct Table {
+  MDB_dbi dbi = 0;
+  std::string name;
+};
+
+class Env {
+ public:
+  // Opens (creating if needed) the environment in directory `path` with the given table names.
+  static Result<std::unique_ptr<Env>> Open(const std::string& path,
+                                           const std::vector<std::string>& tables,
+                                           size_t initial_map_bytes = size_t{64} << 20);
+  ~Env();
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  const Table& table(std::string_view name) const;
+
+  // Runs `fn` in one write transaction and commits it durably (fsync) when `fn` succeeds.
+  // When the map is full the transaction is aborted, the map doubled and `fn` run again, so
+  // `fn` must only touch the database (no outside effects until Write returns).
+  Status Write(const std::function<Status(Txn&)>& fn);
+  // Runs `fn` in a read-only snapshot.
+  Status Read(const std::function<Status(Txn&)>& fn) const;
+
+  size_t map_size() const { return m_map_size; }
+  std::string path() const { return m_path; }
+
+ private:
+  Env() = default;
+  MDB_env* m_env = nullptr;
+  std::string m_path;
+  size_t m_map_size = 0;
+  std::vector<Table> m_tables;
+  // Growing the map needs no transaction open in the process: readers hold it shared.
+  mutable std::shared_mutex m_resize_mutex;
+};
+
+// A live transaction. Byte views returned by Get and cursors stay valid until the transaction
+// ends; copy what must outlive it.
+class Txn {
+ public:
+  Txn(MDB_txn* txn, bool writable) : m_txn(txn), m_writable(writable) {}
+
+  std::optional<ByteView> Get(const Table& t, ByteView key) const;
+  Status Put(const Table& t, ByteView key, ByteView value);
+  // Appends at the end of a table whose keys are written in increasing order (MDB_APPEND),
+  // which packs pages tightly. Fails if `key` is not greater than the last key.
+  Status Append(const Table& t, ByteView key, ByteView value);
+  // Returns false when the key was absent.
+  Result<bool> Delete(const Table& t, ByteView key);
+
+  // Visits entries in key order starting at the first key >= `from` (all entries when empty).
+  // Stop by returning false from `visit`.
+  Status Scan(const Table& t, ByteView from,
+              const std::function<bool(ByteView key, ByteView value)>& visit) const;
+  // Visits entries in reverse key order from the last one.
+  Status ScanReverse(const Table& t,
+                     const std::function<bool(ByteView key, ByteView value)>& visit) const;
+  std::optional<Bytes> LastKey(const Table& t) const;
+  size_t Count(const Table& t) const;
+
+  bool writable() const { return m_writable; }
+  MDB_txn* raw() { return m_txn; }
+
+ private:
+  MDB_txn* m_txn;
+  bool m_writable;
+};
+
+// Error from an LMDB return code.
+Error LmdbError(int rc, std::string_view what);
+bool IsMapFull(const Error& error);
+
+// Big-endian u64 keys sort numerically.
+Bytes U64Key(uint64_t value);
+uint64_t U64FromKey(ByteView key);
+
+}  // namespace tracenet::store

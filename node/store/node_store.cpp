@@ -1,0 +1,148 @@
+#include "node/store/node_store.h"
+
+#include "node/store/record_codec.h"
+
+namespace tracenet::store {
+
+namespace {
+const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id", "seen",
+                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case"};
+constexpr uint8_t kRecordVersion = 1;
+
+Bytes EncodeSeen(const SeenEntry& e) {
+  return RecordWriter().U8(kRecordVersion).U64(e.expires_at_ms).U64(e.accepted_at_ms)
+      .Blob(e.receipt_envelope).Take();
+}
+
+std::optional<SeenEntry> DecodeSeen(ByteView v) {
+  RecordReader r(v);
+  SeenEntry e;
+  uint8_t version = r.U8();
+  e.expires_at_ms = r.U64();
+  e.accepted_at_ms = r.U64();
+  e.receipt_envelope = r.Blob();
+  if (!r.ok() || version != kRecordVersion) return std::nullopt;
+  return e;
+}
+
+Bytes ExpiryKey(uint64_t expires_at_ms, ByteView id) {
+  Bytes key = U64Key(expires_at_ms);
+  key.insert(key.end(), id.begin(), id.end());
+  return key;
+}
+}  // namespace
+
+Bytes EncodeOutboxEntry(const OutboxEntry& e) {
+  return RecordWriter().U8(kRecordVersion).Str(e.peer).Blob(e.message_id).U64(e.expires_at_ms)
+      .U32(e.kind).Blob(e.envelope).Take();
+}
+
+std::optional<OutboxEntry> DecodeOutboxEntry(ByteView key, ByteView value) {
+  RecordReader r(value);
+  OutboxEntry e;
+  uint8_t version = r.U8();
+  e.peer = r.Str();
+  e.message_id = r.Blob();
+  e.expires_at_ms = r.U64();
+  e.kind = r.U32();
+  e.envelope = r.Blob();
+  if (!r.ok() || version != kRecordVersion) return std::nullopt;
+  e.seq = U64FromKey(key);
+  return e;
+}
+
+Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir) {
+  auto env = Env::Open(dir, kTables, size_t{1} << 30);
+  if (!env) return env.error();
+  std::unique_ptr<NodeStore> store(new NodeStore());
+  store->m_env = std::move(env.value());
+  Status s = store->m_env->Write([&](Txn& txn) -> Status {
+    const Table& meta = store->table("meta");
+    Bytes version_key(AsBytes("schema_version").begin(), AsBytes("schema_version").end());
+    if (auto v = txn.Get(meta, version_key)) {
+      if (U64FromKey(*v) != kSchemaVersion)
+        return MakeError(Errc::kConfig, "store " + dir + " has schema version " +
+                                            std::to_string(U64FromKey(*v)) + ", this build reads " +
+                                            std::to_string(kSchemaVersion));
+    } else if (Status put = txn.Put(meta, version_key, U64Key(kSchemaVersion)); !put) {
+      return put;
+    }
+    if (auto last = txn.LastKey(store->table("outbox")))
+      store->m_next_outbox_seq = U64FromKey(*last) + 1;
+    return Status::Ok();
+  });
+  if (!s) return s.error();
+  return store;
+}
+
+Status NodeStore::AddToOutbox(Txn& txn, OutboxEntry& entry) {
+  // The sequence is only consumed on success of this call; a failed transaction leaves a gap,
+  // which MDB_APPEND tolerates (keys need only increase).
+  entry.seq = m_next_outbox_seq++;
+  Bytes key = U64Key(entry.seq);
+  if (Status s = txn.Append(table("outbox"), key, EncodeOutboxEntry(entry)); !s) return s;
+  return txn.Put(table("outbox_by_id"), entry.message_id, key);
+}
+
+Result<bool> NodeStore::RemoveFromOutbox(Txn& txn, ByteView message_id) {
+  auto seq = txn.Get(table("outbox_by_id"), message_id);
+  if (!seq) return false;
+  Bytes key(seq->begin(), seq->end());
+  auto removed = txn.Delete(table("outbox"), key);
+  if (!removed) return removed.error();
+  auto removed_index = txn.Delete(table("outbox_by_id"), message_id);
+  if (!removed_index) return removed_index.error();
+  return true;
+}
+
+Status NodeStore::ScanOutbox(Txn& txn, const std::function<bool(const OutboxEntry&)>& visit) const {
+  Status decode_status = Status::Ok();
+  Status s = txn.Scan(table("outbox"), {}, [&](ByteView k, ByteView v) {
+    auto entry = DecodeOutboxEntry(k, v);
+    if (!entry) {
+      decode_status = MakeError(Errc::kIo, "outbox entry " + std::to_string(U64FromKey(k)) +
+                                               " is corrupt");
+      return false;
+    }
+    return visit(*entry);
+  });
+  if (!s) return s;
+  return decode_status;
+}
+
+std::optional<SeenEntry> NodeStore::FindSeen(Txn& txn, ByteView message_id) const {
+  auto v = txn.Get(table("seen"), message_id);
+  if (!v) return std::nullopt;
+  return DecodeSeen(*v);
+}
+
+Status NodeStore::RememberSeen(Txn& txn, ByteView message_id, const SeenEntry& entry) {
+  if (Status s = txn.Put(table("seen"), message_id, EncodeSeen(entry)); !s) return s;
+  return txn.Put(table("seen_expiry"), ExpiryKey(entry.expires_at_ms, message_id), {});
+}
+
+Result<size_t> NodeStore::PruneSeen(Txn& txn, uint64_t before_ms, size_t max_entries) {
+  std::vector<Bytes> expired;
+  Status s = txn.Scan(table("seen_expiry"), {}, [&](ByteView k, ByteView) {
+    if (U64FromKey(k) >= before_ms || expired.size() >= max_entries) return false;
+    expired.emplace_back(k.begin(), k.end());
+    return true;
+  });
+  if (!s) return s.error();
+  for (const Bytes& key : expired) {
+    ByteView id(key.data() + 8, key.size() - 8);
+    if (auto r = txn.Delete(table("seen"), id); !r) return r.error();
+    if (auto r = txn.Delete(table("seen_expiry"), key); !r) return r.error();
+  }
+  return expired.size();
+}
+
+Result<uint64_t> NodeStore::NextSequence(Txn& txn, std::string_view name) {
+  std::string key = "seq:" + std::string(name);
+  uint64_t next = 1;
+  if (auto v = txn.Get(table("meta"), AsBytes(key))) next = U64FromKey(*v) + 1;
+  if (Status s = txn.Put(table("meta"), AsBytes(key), U64Key(next)); !s) return s.error();
+  return next;
+}
+
+}  // namespace tracenet::store
