@@ -25,14 +25,19 @@ class DeliveryHandler {
                                  const Error& reason) = 0;
 };
 
+struct SentMessage {
+  Bytes message_id;
+  crypto::Hash32 envelope_hash{};  // what the recipient's receipt must name
+};
+
 // Lets a handler queue messages inside the current transaction.
 class Outgoing {
  public:
   virtual ~Outgoing() = default;
-  // Seals `payload` for `recipient` and adds it to the outbox; returns the message id.
-  virtual Result<Bytes> Send(store::Txn& txn, const std::string& recipient,
-                             protocol::wire::MessageKind kind, ByteView payload,
-                             ByteView message_id = {}) = 0;
+  // Seals `payload` for `recipient` and adds it to the outbox.
+  virtual Result<SentMessage> Send(store::Txn& txn, const std::string& recipient,
+                                   protocol::wire::MessageKind kind, ByteView payload,
+                                   ByteView message_id = {}) = 0;
 };
 
 }  // namespace tracenet::messaging

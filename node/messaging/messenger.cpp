@@ -185,8 +185,8 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
   return m_handler.OnUndeliverable(txn, ack.message_id, peer, MakeError(ack.error, ack.detail));
 }
 
-Result<Bytes> Messenger::Send(store::Txn& txn, const std::string& recipient,
-                              wire::MessageKind kind, ByteView payload, ByteView message_id) {
+Result<SentMessage> Messenger::Send(store::Txn& txn, const std::string& recipient,
+                                    wire::MessageKind kind, ByteView payload, ByteView message_id) {
   if (payload.size() + 1024 > m_options.max_message_bytes)
     return MakeError(Errc::kOversized, "message of " + std::to_string(payload.size()) +
                                            " bytes exceeds the limit of " +
@@ -200,8 +200,9 @@ Result<Bytes> Messenger::Send(store::Txn& txn, const std::string& recipient,
   entry.expires_at_ms = sealed->expires_at_ms;
   entry.kind = static_cast<uint32_t>(kind);
   entry.envelope = std::move(sealed->bytes);
+  SentMessage sent{sealed->message_id, crypto::Hash256(entry.envelope)};
   if (Status s = AddEntry(txn, std::move(entry)); !s) return s.error();
-  return sealed->message_id;
+  return sent;
 }
 
 Status Messenger::AddEntry(store::Txn& txn, store::OutboxEntry entry) {

@@ -56,9 +56,9 @@ class Messenger final : public Outgoing {
   // --- inside the batch write transaction ---
   Status HandleFrame(store::Txn& txn, const transport::InboundFrame& frame,
                      std::vector<HopReply>& replies);
-  Result<Bytes> Send(store::Txn& txn, const std::string& recipient,
-                     protocol::wire::MessageKind kind, ByteView payload,
-                     ByteView message_id = {}) override;
+  Result<SentMessage> Send(store::Txn& txn, const std::string& recipient,
+                           protocol::wire::MessageKind kind, ByteView payload,
+                           ByteView message_id = {}) override;
   // Drops outbox entries past their expiry, telling the handler.
   Status ExpireOutbox(store::Txn& txn);
   bool OutboxFull() const { return m_outbox_size >= m_options.max_outbox; }

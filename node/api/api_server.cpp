@@ -1,0 +1,176 @@
+#include "node/api/api_server.h"
+
+#include <httplib.h>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "node/api/trace_json.h"
+#include "node/common/file_util.h"
+#include "node/trace/lifecycle.h"
+
+namespace tracenet::api {
+
+namespace {
+
+constexpr size_t kMaxBodyBytes = 1 << 20;
+
+void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message) {
+  res.status = http_status;
+  res.set_content(Json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
+}
+
+int HttpStatusFor(Errc code) {
+  switch (code) {
+    case Errc::kInvalidArgument: return 400;
+    case Errc::kNotFound: return 404;
+    case Errc::kBackpressure: return 503;
+    case Errc::kTimeout: return 504;
+    case Errc::kOversized: return 413;
+    default: return 500;
+  }
+}
+
+void SendJson(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+}  // namespace
+
+Result<std::string> LoadOrCreateToken(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    uint8_t raw[32];
+    randombytes_buf(raw, sizeof raw);
+    std::string token = ToHex(ByteView(raw, sizeof raw));
+    if (Status s = WriteFileAtomic(path, AsBytes(token + "\n"), 0600); !s) return s.error();
+    return token;
+  }
+  if (Status s = CheckSecretFileMode(path); !s) return s.error();
+  auto content = ReadFileBytes(path);
+  if (!content) return content.error();
+  std::string token(AsString(*content));
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  if (token.size() < 32) return MakeError(Errc::kConfig, "API token in " + path + " is too short");
+  return token;
+}
+
+ApiServer::ApiServer(runtime::Node& node, std::string token)
+    : m_node(node), m_token(std::move(token)), m_server(std::make_unique<httplib::Server>()) {
+  Routes();
+}
+
+ApiServer::~ApiServer() { Stop(); }
+
+void ApiServer::Routes() {
+  httplib::Server& s = *m_server;
+  s.set_payload_max_length(kMaxBodyBytes);
+  s.set_read_timeout(10, 0);
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
+    std::string auth = req.get_header_value("Authorization");
+    std::string expected = "Bearer " + m_token;
+    if (auth.size() != expected.size() || sodium_memcmp(auth.data(), expected.data(), auth.size()) != 0) {
+      SendError(res, 401, "unauthenticated", "missing or wrong API token (Authorization: Bearer <token>)");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { SendJson(res, 200, {{"status", "ok"}}); });
+
+  s.Post("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
+    if (!body.is_object() || !body.contains("recipient") || !body["recipient"].is_string())
+      return SendError(res, 400, "invalid_argument", "recipient (the requested state's member id) is required");
+    auto request = TraceRequestFromJson(body);
+    if (!request) return SendError(res, 400, "invalid_argument", request.error().message);
+    auto case_id = m_node.Submit(body["recipient"].get<std::string>(), std::move(request.value()));
+    if (!case_id)
+      return SendError(res, HttpStatusFor(case_id.error().code), ErrcName(case_id.error().code), case_id.error().message);
+    SendJson(res, 201, {{"case_id", ToHex(*case_id)}, {"state", trace::state::kSubmitted}});
+  });
+
+  s.Get("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
+    bool overdue_only = req.get_param_value("overdue") == "true" || req.get_param_value("overdue") == "1";
+    size_t limit = 100;
+    if (req.has_param("limit")) limit = std::clamp<size_t>(std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10), 1, 10000);
+    Json cases = Json::array();
+    uint64_t now = m_node.clock().NowMs();
+    Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) {
+      return store.ListNewestFirst(txn, [&](const trace::CaseRecord& r) {
+        Json j = CaseToJson(r, now, false);
+        if (!overdue_only || j["overdue"].get<bool>()) cases.push_back(std::move(j));
+        return cases.size() < limit;
+      });
+    });
+    if (!s) return SendError(res, 500, ErrcName(s.error().code), s.error().message);
+    SendJson(res, 200, {{"cases", cases}});
+  });
+
+  s.Get(R"(/v1/traces/([0-9a-fA-F]{32}))", [this](const httplib::Request& req, httplib::Response& res) {
+    Bytes id = *FromHex(req.matches[1].str());
+    Json out;
+    Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
+      auto record = store.Find(txn, id);
+      if (!record) return record.error();
+      if (*record) out = CaseToJson(**record, m_node.clock().NowMs(), true);
+      return Status::Ok();
+    });
+    if (!s) return SendError(res, 500, ErrcName(s.error().code), s.error().message);
+    if (out.is_null()) return SendError(res, 404, "not_found", "no case " + req.matches[1].str());
+    SendJson(res, 200, out);
+  });
+
+  s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+    runtime::NodeStatus st = m_node.Snapshot();
+    messaging::Counters& c = m_node.counters();
+    Json peers = Json::object();
+    for (const auto& [id, queued] : st.queued_by_peer) peers[id] = {{"queued", queued}, {"link_up", st.link_up[id]}};
+    SendJson(res, 200,
+             {{"id", m_node.config().id},
+              {"listen", m_node.bound_endpoint()},
+              {"outbox", st.outbox},
+              {"peers", peers},
+              {"counters",
+               {{"frames_received", c.frames_received.load()},
+                {"envelopes_accepted", c.envelopes_accepted.load()},
+                {"duplicates", c.duplicates.load()},
+                {"envelopes_rejected", c.envelopes_rejected.load()},
+                {"rejections", c.Rejections()},
+                {"envelopes_sent", c.envelopes_sent.load()},
+                {"retries", c.retries.load()},
+                {"hop_accepted", c.hop_accepted.load()},
+                {"hop_rejected", c.hop_rejected.load()},
+                {"hop_deferred", c.hop_deferred.load()},
+                {"batches_committed", c.batches_committed.load()},
+                {"commit_failures", c.commit_failures.load()},
+                {"zap_admitted", st.zap_admitted},
+                {"zap_refused", st.zap_refused},
+                {"unauthenticated_dropped", st.unauthenticated_dropped}}}});
+  });
+
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendError(res, 500, "internal", "the request could not be handled; see the node log");
+  });
+}
+
+Result<int> ApiServer::Start(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  int port = std::atoi(listen.substr(colon + 1).c_str());
+  if (port == 0) port = m_server->bind_to_any_port(host);
+  else if (!m_server->bind_to_port(host, port)) port = -1;
+  if (port <= 0) return MakeError(Errc::kConfig, "cannot bind the API to " + listen);
+  m_thread = std::thread([this] { m_server->listen_after_bind(); });
+  return port;
+}
+
+void ApiServer::Stop() {
+  if (m_server) m_server->stop();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+}  // namespace tracenet::api

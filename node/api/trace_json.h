@@ -1,0 +1,19 @@
+// JSON forms of trace requests and cases for the HTTP API and the CLI. Parsing errors name the
+// field ("weapon.type must be one of pistol, revolver, ..."). Thread-safety: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "node/common/result.h"
+#include "node/trace/case_store.h"
+#include "node/trace/findings_mapping.h"
+
+namespace tracenet::api {
+
+using Json = nlohmann::json;
+
+// Parses the body of POST /v1/traces (without "recipient", which the caller takes out).
+Result<trace::wire::TraceRequestT> TraceRequestFromJson(const Json& body);
+Json CaseToJson(const trace::CaseRecord& record, uint64_t now_ms, bool full);
+
+}  // namespace tracenet::api

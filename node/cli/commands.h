@@ -1,0 +1,44 @@
+// The tracenet subcommands. Each returns the process exit code and prints errors a person can
+// act on. Thread-safety: called once from main.
+#pragma once
+
+#include <string>
+
+#include "node/api/trace_json.h"
+#include "node/common/result.h"
+
+namespace tracenet::cli {
+
+using api::Json;
+
+struct KeygenOptions {
+  std::string id;
+  std::string country;
+  std::string dir;
+  std::string endpoint;  // advertised in the public peer entry
+};
+// Writes the secret key files and `public.toml`, the peer entry other nodes add to their list.
+Result<std::string> Keygen(const KeygenOptions& options);
+
+int RunNode(const std::string& config_path);
+
+struct SubmitOptions {
+  std::string config;
+  std::string recipient;
+  Json request;  // TraceRequest JSON (see node/api/trace_json.h)
+};
+int TraceSubmit(const SubmitOptions& options);
+int TraceShow(const std::string& config, const std::string& case_id, bool json);
+int TraceList(const std::string& config, bool overdue, bool json);
+
+struct DemoOptions {
+  std::string dir;     // empty: a fresh temporary directory
+  bool keep = false;   // leave the nodes' directories for inspection
+  size_t registry_size = 10000;
+};
+int RunDemo(const DemoOptions& options);
+
+// Human-readable case timeline for a tracing officer.
+std::string RenderCase(const Json& c);
+
+}  // namespace tracenet::cli

@@ -1,0 +1,131 @@
+// tracenet: the node daemon and its command-line client, one binary with subcommands.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "node/cli/commands.h"
+
+namespace {
+
+std::string DefaultConfig() {
+  const char* env = std::getenv("TRACENET_CONFIG");
+  return env ? env : "tracenet.toml";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tracenet;
+  CLI::App app{"tracenet - signed, end-to-end encrypted firearms trace exchange between national tracing centres"};
+  app.require_subcommand(1);
+
+  cli::KeygenOptions keygen;
+  auto* keygen_cmd = app.add_subcommand("keygen", "Create a node's keys (secret files mode 0600) and its public peer entry");
+  keygen_cmd->add_option("--id", keygen.id, "Member id, e.g. MEX-FGR")->required();
+  keygen_cmd->add_option("--country", keygen.country, "ISO 3166-1 alpha-3 country code")->required();
+  keygen_cmd->add_option("--dir", keygen.dir, "Directory for the key files")->required();
+  keygen_cmd->add_option("--endpoint", keygen.endpoint, "Endpoint peers dial, e.g. tcp://203.0.113.5:7401");
+
+  std::string node_config = DefaultConfig();
+  auto* node_cmd = app.add_subcommand("node", "Run a node (SIGTERM or Ctrl-C stops it cleanly)");
+  node_cmd->add_option("--config", node_config, "Node config (TOML)")->capture_default_str();
+
+  auto* trace_cmd = app.add_subcommand("trace", "Submit and follow trace requests");
+  trace_cmd->require_subcommand(1);
+  std::string trace_config = DefaultConfig();
+  trace_cmd->add_option("--config", trace_config, "Node config (TOML)")->capture_default_str();
+
+  cli::SubmitOptions submit;
+  std::string serial, make, model, type, calibre, priority = "routine", grounds = "national_law", purpose,
+                                                  justification, agency_case, country_of_manufacture, request_file;
+  bool obliterated = false;
+  auto* submit_cmd = trace_cmd->add_subcommand("submit", "Send a trace request to another state");
+  submit_cmd->add_option("--to", submit.recipient, "Member id of the requested state")->required();
+  submit_cmd->add_option("--serial", serial, "Serial number as read from the frame or receiver");
+  submit_cmd->add_flag("--obliterated", obliterated, "The serial is obliterated or altered");
+  submit_cmd->add_option("--make", make, "Manufacturer");
+  submit_cmd->add_option("--model", model, "Model");
+  submit_cmd->add_option("--type", type, "pistol, revolver, rifle, carbine, shotgun, submachine_gun, machine_gun, ...");
+  submit_cmd->add_option("--calibre", calibre, "Calibre or gauge");
+  submit_cmd->add_option("--country-of-manufacture", country_of_manufacture, "Country of manufacture");
+  submit_cmd->add_option("--priority", priority, "routine or urgent")->capture_default_str();
+  submit_cmd->add_option("--justification", justification, "Why the trace is urgent");
+  submit_cmd->add_option("--grounds", grounds, "national_law, un_security_council_embargo, not_marked, ...")->capture_default_str();
+  submit_cmd->add_option("--purpose", purpose, "Intended use of the information");
+  submit_cmd->add_option("--agency-case", agency_case, "Your agency's case number");
+  submit_cmd->add_option("--request-file", request_file, "A JSON trace request (fields as in the HTTP API); flags override it");
+
+  std::string show_id;
+  bool show_json = false;
+  auto* show_cmd = trace_cmd->add_subcommand("show", "Show a case and its timeline");
+  show_cmd->add_option("id", show_id, "Case id")->required();
+  show_cmd->add_flag("--json", show_json, "Print the API's JSON");
+
+  bool list_overdue = false, list_json = false;
+  auto* list_cmd = trace_cmd->add_subcommand("list", "List cases, newest first");
+  list_cmd->add_flag("--overdue", list_overdue, "Only cases past their response deadline");
+  list_cmd->add_flag("--json", list_json, "Print the API's JSON");
+
+  cli::DemoOptions demo;
+  auto* demo_cmd = app.add_subcommand("demo", "Run a local two-node federation and trace two weapons");
+  demo_cmd->add_option("--dir", demo.dir, "Keep the federation's state in this directory");
+  demo_cmd->add_flag("--keep", demo.keep, "Keep the temporary directory afterwards");
+  demo_cmd->add_option("--registry-size", demo.registry_size, "Weapons per generated registry")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*keygen_cmd) {
+    auto entry = cli::Keygen(keygen);
+    if (!entry) {
+      std::fprintf(stderr, "tracenet keygen: %s\n", entry.error().message.c_str());
+      return 2;
+    }
+    std::printf("Keys written to %s (secret files mode 0600). Give this entry to your peers:\n\n%s", keygen.dir.c_str(),
+                entry->c_str());
+    return 0;
+  }
+  if (*node_cmd) return cli::RunNode(node_config);
+  if (*demo_cmd) return cli::RunDemo(demo);
+  if (*submit_cmd) {
+    submit.config = trace_config;
+    if (!request_file.empty()) {
+      FILE* f = std::fopen(request_file.c_str(), "r");
+      if (!f) {
+        std::fprintf(stderr, "tracenet trace submit: cannot open %s\n", request_file.c_str());
+        return 2;
+      }
+      submit.request = api::Json::parse(f, nullptr, false);
+      std::fclose(f);
+      if (submit.request.is_discarded()) {
+        std::fprintf(stderr, "tracenet trace submit: %s is not valid JSON\n", request_file.c_str());
+        return 2;
+      }
+    }
+    api::Json& r = submit.request;
+    if (!r.is_object()) r = api::Json::object();
+    auto set = [&](const char* key, const std::string& value) {
+      if (!value.empty()) r[key] = value;
+    };
+    set("priority", priority);
+    set("grounds", grounds);
+    set("intended_use", purpose);
+    set("urgency_justification", justification);
+    set("agency_case_number", agency_case);
+    api::Json& w = r["weapon"];
+    if (!w.is_object()) w = api::Json::object();
+    auto set_weapon = [&](const char* key, const std::string& value) {
+      if (!value.empty()) w[key] = value;
+    };
+    set_weapon("serial", serial);
+    set_weapon("manufacturer", make);
+    set_weapon("model", model);
+    set_weapon("type", type);
+    set_weapon("calibre", calibre);
+    set_weapon("country_of_manufacture", country_of_manufacture);
+    if (obliterated) w["serial_obliterated"] = true;
+    return cli::TraceSubmit(submit);
+  }
+  if (*show_cmd) return cli::TraceShow(trace_config, show_id, show_json);
+  if (*list_cmd) return cli::TraceList(trace_config, list_overdue, list_json);
+  return 2;
+}

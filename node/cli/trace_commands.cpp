@@ -1,0 +1,61 @@
+#include <cstdio>
+
+#include "node/api/api_client.h"
+#include "node/cli/commands.h"
+
+namespace tracenet::cli {
+
+namespace {
+Result<api::ApiClient> ClientFor(const std::string& config_path) {
+  auto config = config::LoadNodeConfig(config_path);
+  if (!config) return config.error();
+  return api::ApiClient::FromConfig(*config);
+}
+
+int Fail(const char* what, const Error& e) {
+  std::fprintf(stderr, "tracenet %s: %s\n", what, e.message.c_str());
+  return e.code == Errc::kInvalidArgument || e.code == Errc::kConfig ? 2 : 1;
+}
+}  // namespace
+
+int TraceSubmit(const SubmitOptions& options) {
+  auto client = ClientFor(options.config);
+  if (!client) return Fail("trace submit", client.error());
+  Json body = options.request;
+  body["recipient"] = options.recipient;
+  auto result = client->Post("/v1/traces", body);
+  if (!result) return Fail("trace submit", result.error());
+  std::printf("%s\n", (*result)["case_id"].get<std::string>().c_str());
+  return 0;
+}
+
+int TraceShow(const std::string& config, const std::string& case_id, bool json) {
+  auto client = ClientFor(config);
+  if (!client) return Fail("trace show", client.error());
+  auto result = client->Get("/v1/traces/" + case_id);
+  if (!result) return Fail("trace show", result.error());
+  std::fputs(json ? (result->dump(2) + "\n").c_str() : RenderCase(*result).c_str(), stdout);
+  return 0;
+}
+
+int TraceList(const std::string& config, bool overdue, bool json) {
+  auto client = ClientFor(config);
+  if (!client) return Fail("trace list", client.error());
+  auto result = client->Get(std::string("/v1/traces") + (overdue ? "?overdue=true" : ""));
+  if (!result) return Fail("trace list", result.error());
+  if (json) {
+    std::printf("%s\n", result->dump(2).c_str());
+    return 0;
+  }
+  std::printf("%-32s  %-8s  %-10s  %-14s  %-10s  %-20s  %s\n", "CASE", "DIR", "PEER", "STATE", "OUTCOME", "DUE", "SERIAL");
+  for (const Json& c : (*result)["cases"])
+    std::printf("%-32s  %-8s  %-10s  %-14s  %-10s  %-20s  %s%s\n", c["case_id"].get<std::string>().c_str(),
+                c["direction"].get<std::string>().c_str(), c["peer"].get<std::string>().c_str(),
+                c["state"].get<std::string>().c_str(), c["outcome"].get<std::string>().c_str(),
+                c["due_at"].get<std::string>().c_str(),
+                c.contains("weapon") ? c["weapon"]["serial"].get<std::string>().c_str() : "",
+                c["overdue"].get<bool>() ? "  OVERDUE" : "");
+  return 0;
+}
+
+}  // namespace tracenet::cli

@@ -1,0 +1,51 @@
+// The node's TOML configuration and its static peer list. Every error names the file and the
+// field, and says what a valid value looks like. Relative paths are resolved against the
+// directory of the file that names them.
+// Thread-safety: value types.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "node/common/result.h"
+#include "node/protocol/keyring.h"
+
+namespace tracenet::config {
+
+struct NodeConfig {
+  // [node]
+  std::string id;          // member id, e.g. "MEX-FGR"
+  std::string country;     // ISO 3166-1 alpha-3
+  std::string role = "national";
+  std::string data_dir;    // LMDB environment
+  std::string keys_dir;    // secret key files (mode 0600)
+  std::string listen;      // ZeroMQ endpoint, e.g. "tcp://127.0.0.1:7401"
+  std::string peers_file;  // static peer list (TOML)
+  // [api]
+  std::string api_listen = "127.0.0.1:0";  // host:port, loopback only
+  std::string api_token_file;              // created at first start, mode 0600
+  std::string api_port_file;               // where the bound port is written (for port 0)
+  // [registry]
+  std::string registry_adapter = "none";   // "sqlite" or "none"
+  std::string registry_path;
+  int registry_timeout_ms = 5000;
+  // [trace]
+  bool auto_answer = true;
+  uint64_t routine_deadline_hours = 168;
+  uint64_t urgent_deadline_hours = 24;
+  std::string point_of_contact;
+  // [limits]
+  size_t max_message_bytes = size_t{1} << 20;
+  size_t max_outbox = 1'000'000;
+  uint64_t clock_skew_seconds = 300;
+  uint64_t message_ttl_hours = 720;
+  int send_high_water = 1000;
+  size_t batch_max = 1024;
+
+  std::vector<protocol::PeerKeys> peers;
+};
+
+Result<NodeConfig> LoadNodeConfig(const std::string& path);
+Result<std::vector<protocol::PeerKeys>> LoadPeers(const std::string& path);
+
+}  // namespace tracenet::config

@@ -1,0 +1,260 @@
+#include "node/runtime/node.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "adapters/sqlite/sqlite_registry.h"
+#include "node/crypto/primitives.h"
+
+namespace tracenet::runtime {
+
+namespace {
+constexpr uint64_t kSweepIntervalMs = 1000;
+constexpr uint64_t kLookupRetryMs = 5000;
+
+bool IsStorageFailure(const Error& e) { return e.code == Errc::kIo || store::IsMapFull(e); }
+}  // namespace
+
+Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
+  if (Status s = crypto::Init(); !s) return s.error();
+  std::unique_ptr<Node> node(new Node());
+  node->m_config = config;
+  auto identity = crypto::LoadIdentity(config.keys_dir);
+  if (!identity) return identity.error();
+  node->m_identity = std::move(identity.value());
+  auto keys = protocol::Keyring::Create(config.id, node->m_identity, config.peers);
+  if (!keys) return keys.error();
+  node->m_keys = *keys;
+  auto store = store::NodeStore::Open(config.data_dir);
+  if (!store) return store.error();
+  node->m_store = std::move(store.value());
+
+  trace::TraceOptions trace_options;
+  trace_options.self_id = config.id;
+  trace_options.routine_deadline_ms = config.routine_deadline_hours * 3600 * 1000;
+  trace_options.urgent_deadline_ms = config.urgent_deadline_hours * 3600 * 1000;
+  trace_options.auto_answer = config.auto_answer;
+  trace_options.point_of_contact = config.point_of_contact.empty() ? config.id : config.point_of_contact;
+  node->m_trace = std::make_unique<trace::TraceService>(*node->m_store, node->m_identity.storage_key,
+                                                        node->m_clock, trace_options);
+  messaging::MessengerOptions mo;
+  mo.max_message_bytes = config.max_message_bytes;
+  mo.clock_skew_ms = config.clock_skew_seconds * 1000;
+  mo.message_ttl_ms = config.message_ttl_hours * 3600 * 1000;
+  mo.max_outbox = config.max_outbox;
+  node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
+                                                             node->m_counters, *node->m_trace);
+  node->m_trace->SetOutgoing(node->m_messenger.get());
+  if (Status s = node->m_messenger->LoadOutbox(); !s) return s.error();
+
+  std::unique_ptr<adapters::RegistryAdapter> adapter;
+  if (config.registry_adapter == "sqlite") {
+    auto sqlite = adapters::SqliteRegistry::Open(config.registry_path, config.registry_timeout_ms);
+    if (!sqlite) return sqlite.error();
+    adapter = std::move(sqlite.value());
+  }
+  Node* raw = node.get();
+  node->m_registry = std::make_unique<RegistryWorker>(std::move(adapter), [raw](LookupOutcome outcome) {
+    {
+      std::lock_guard lock(raw->m_queue_mutex);
+      raw->m_lookup_results.push_back(std::move(outcome));
+    }
+    raw->Wake();
+  });
+  auto pending = node->m_trace->PendingLookups();
+  if (!pending) return pending.error();
+  for (trace::LookupJob& job : *pending) node->m_registry->Enqueue(std::move(job));
+
+  node->m_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  std::weak_ptr<const protocol::Keyring> ring = node->m_keys;
+  node->m_zap = std::make_unique<transport::ZapHandler>(
+      node->m_context, [ring](const crypto::PublicKey32& key) -> std::optional<std::string> {
+        auto keys = ring.lock();
+        const protocol::PeerKeys* peer = keys ? keys->FindPeerByTransportKey(key) : nullptr;
+        if (!peer) return std::nullopt;
+        return peer->id;
+      });
+  transport::LinkLimits limits;
+  limits.max_message_bytes = static_cast<int64_t>(config.max_message_bytes + 4096);
+  limits.send_high_water = config.send_high_water;
+  limits.receive_high_water = config.send_high_water;
+  node->m_links = std::make_unique<transport::Links>(node->m_context, node->m_identity, limits);
+  if (!config.listen.empty()) {
+    auto bound = node->m_links->Listen(config.listen);
+    if (!bound) return bound.error();
+    node->m_bound_endpoint = *bound;
+  }
+  for (const protocol::PeerKeys& peer : config.peers)
+    if (!peer.endpoint.empty()) node->m_links->AddPeer(peer.id, peer.endpoint, peer.transport_public);
+  spdlog::info("event=node_started id={} listen={} peers={} outbox={} pending_lookups={}", config.id,
+               node->m_bound_endpoint, config.peers.size(), node->m_messenger->outbox_size(), pending->size());
+  return node;
+}
+
+Node::~Node() {
+  m_registry.reset();  // stop the worker before the loop's queues go away
+  m_links.reset();
+  m_zap.reset();
+  m_context.shutdown();
+  if (m_wake_fd >= 0) ::close(m_wake_fd);
+}
+
+void Node::Wake() {
+  uint64_t one = 1;
+  (void)!::write(m_wake_fd, &one, sizeof one);
+}
+
+Status Node::RunCommand(const std::function<Status(store::Txn&)>& apply) {
+  auto command = std::make_shared<Command>();
+  command->apply = apply;
+  auto done = command->done.get_future();
+  {
+    std::lock_guard lock(m_queue_mutex);
+    m_commands.push_back(command);
+  }
+  Wake();
+  if (done.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+    return MakeError(Errc::kTimeout, "the node did not commit the request within 30 s");
+  return done.get();
+}
+
+Result<Bytes> Node::Submit(const std::string& recipient, trace::wire::TraceRequestT request) {
+  if (!m_keys->FindPeer(recipient))
+    return MakeError(Errc::kInvalidArgument, "recipient " + recipient + " is not a configured peer");
+  Bytes case_id;
+  auto shared_request = std::make_shared<trace::wire::TraceRequestT>(std::move(request));
+  Status s = RunCommand([&, shared_request](store::Txn& txn) -> Status {
+    if (m_messenger->OutboxFull())
+      return MakeError(Errc::kBackpressure, "outbox is full (" + std::to_string(m_config.max_outbox) +
+                                                " messages); try again when peers have caught up");
+    // Submit moves fields out of the request; keep the original for a rerun after map growth.
+    auto id = m_trace->Submit(txn, recipient, *shared_request);
+    if (!id) return id.error();
+    case_id = *id;
+    return Status::Ok();
+  });
+  if (!s) return s.error();
+  return case_id;
+}
+
+Status Node::Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn) {
+  return m_store->env().Read([&](store::Txn& txn) { return fn(txn, m_trace->cases()); });
+}
+
+NodeStatus Node::Snapshot() const {
+  std::lock_guard lock(m_status_mutex);
+  return m_status;
+}
+
+Status Node::Run(const std::atomic<bool>& stop) {
+  std::vector<transport::InboundFrame> frames;
+  std::vector<transport::LinkEvent> events;
+  uint64_t next_sweep = 0;
+  int timeout_ms = 0;
+  while (!stop) {
+    frames.clear();
+    events.clear();
+    bool woke = false;
+    m_links->Poll(timeout_ms, m_wake_fd, m_config.batch_max, frames, events, woke);
+    if (woke) {
+      uint64_t count;
+      (void)!::read(m_wake_fd, &count, sizeof count);
+    }
+    for (const transport::LinkEvent& e : events) m_messenger->OnLinkEvent(e);
+    std::vector<std::shared_ptr<Command>> commands;
+    std::vector<LookupOutcome> lookups;
+    {
+      std::lock_guard lock(m_queue_mutex);
+      while (!m_commands.empty() && commands.size() < m_config.batch_max) {
+        commands.push_back(std::move(m_commands.front()));
+        m_commands.pop_front();
+      }
+      while (!m_lookup_results.empty()) {
+        lookups.push_back(std::move(m_lookup_results.front()));
+        m_lookup_results.pop_front();
+      }
+    }
+    uint64_t now = m_clock.NowMs();
+    bool sweep = now >= next_sweep;
+    if (sweep) next_sweep = now + kSweepIntervalMs;
+    if (!frames.empty() || !commands.empty() || !lookups.empty() || sweep)
+      ProcessBatch(frames, commands, lookups, sweep);
+    uint64_t next_due = m_messenger->Pump(*m_links);
+    bool more_waiting;
+    {
+      std::lock_guard lock(m_queue_mutex);
+      more_waiting = !m_commands.empty() || !m_lookup_results.empty();
+    }
+    timeout_ms = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
+    if (sweep) {
+      NodeStatus st;
+      st.id = m_config.id;
+      st.listen = m_bound_endpoint;
+      st.outbox = m_messenger->outbox_size();
+      for (const protocol::PeerKeys& p : m_keys->peers()) {
+        st.queued_by_peer[p.id] = m_messenger->queued_for(p.id);
+        st.link_up[p.id] = m_links->IsUp(p.id);
+      }
+      st.zap_admitted = m_zap->admitted();
+      st.zap_refused = m_zap->refused();
+      st.unauthenticated_dropped = m_links->unauthenticated_dropped();
+      std::lock_guard lock(m_status_mutex);
+      m_status = std::move(st);
+    }
+  }
+  spdlog::info("event=node_stopping id={} outbox={}", m_config.id, m_messenger->outbox_size());
+  return Status::Ok();
+}
+
+void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
+                        std::vector<std::shared_ptr<Command>>& commands, std::vector<LookupOutcome>& lookups,
+                        bool sweep) {
+  std::vector<messaging::HopReply> replies;
+  std::vector<Status> results(commands.size());
+  Status committed = m_store->env().Write([&](store::Txn& txn) -> Status {
+    // Write() may run this again after growing the map: start from a clean slate each time.
+    replies.clear();
+    m_messenger->AbortBatch();
+    m_trace->AbortBatch();
+    for (const transport::InboundFrame& frame : frames)
+      if (Status s = m_messenger->HandleFrame(txn, frame, replies); !s) return s;
+    for (size_t i = 0; i < commands.size(); ++i) {
+      results[i] = commands[i]->apply(txn);
+      if (!results[i] && IsStorageFailure(results[i].error())) return results[i];
+    }
+    for (const LookupOutcome& outcome : lookups)
+      if (Status s = m_trace->ApplyLookup(txn, outcome.job, outcome.findings); !s) return s;
+    if (sweep) {
+      if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;
+      auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);
+      if (!pruned) return pruned.error();
+    }
+    return Status::Ok();
+  });
+  if (!committed) {
+    ++m_counters.commit_failures;
+    spdlog::error("event=commit_failed frames={} commands={} reason=\"{}\"", frames.size(), commands.size(),
+                  committed.error().message);
+    m_messenger->AbortBatch();
+    m_trace->AbortBatch();
+    for (auto& command : commands) command->done.set_value(committed);
+    for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), kLookupRetryMs);
+    return;  // no acks: senders keep their copies and retry
+  }
+  ++m_counters.batches_committed;
+  m_messenger->CommitBatch();
+  for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
+  for (LookupOutcome& outcome : lookups)
+    if (!outcome.findings) m_registry->Enqueue(std::move(outcome.job), kLookupRetryMs);
+  for (messaging::HopReply& reply : replies) {
+    Status s = reply.via_listener ? m_links->Reply(reply.routing_id, reply.frame)
+                                            : m_links->SendToPeer(reply.peer, reply.frame);
+    if (!s)
+      spdlog::warn("event=hop_ack_not_sent peer={} reason=\"{}\" note=\"the sender will retry and get a duplicate ack\"",
+                   reply.peer, s.error().message);
+  }
+  for (size_t i = 0; i < commands.size(); ++i) commands[i]->done.set_value(results[i]);
+}
+
+}  // namespace tracenet::runtime

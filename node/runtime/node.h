@@ -1,0 +1,86 @@
+// One running node: loads keys and config, owns the store, the links and the services, and runs
+// the single loop that reads frames, applies them and local commands in one durable batch
+// transaction (group commit), and only then acknowledges and sends.
+// Thread-safety: Run() on one thread; Submit/Status/ReadCases may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <zmq.hpp>
+
+#include "node/common/clock.h"
+#include "node/config/node_config.h"
+#include "node/messaging/messenger.h"
+#include "node/runtime/registry_worker.h"
+#include "node/trace/trace_service.h"
+#include "node/transport/links.h"
+#include "node/transport/zap_handler.h"
+
+namespace tracenet::runtime {
+
+struct NodeStatus {
+  std::string id;
+  std::string listen;
+  size_t outbox = 0;
+  std::map<std::string, size_t> queued_by_peer;
+  std::map<std::string, bool> link_up;
+  uint64_t zap_admitted = 0, zap_refused = 0, unauthenticated_dropped = 0;
+};
+
+class Node {
+ public:
+  static Result<std::unique_ptr<Node>> Create(const config::NodeConfig& config);
+  ~Node();
+
+  // Runs until `stop` becomes true.
+  Status Run(const std::atomic<bool>& stop);
+
+  // Durable before acknowledged: returns the case id once the case and its request are committed.
+  Result<Bytes> Submit(const std::string& recipient, trace::wire::TraceRequestT request);
+  NodeStatus Snapshot() const;
+  // A read-only snapshot for the API.
+  Status Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn);
+
+  messaging::Counters& counters() { return m_counters; }
+  const config::NodeConfig& config() const { return m_config; }
+  std::string bound_endpoint() const { return m_bound_endpoint; }
+  const Clock& clock() const { return m_clock; }
+
+ private:
+  struct Command {
+    std::function<Status(store::Txn&)> apply;
+    std::promise<Status> done;
+  };
+  Node() = default;
+  void Wake();
+  void ProcessBatch(std::vector<transport::InboundFrame>& frames, std::vector<std::shared_ptr<Command>>& commands,
+                    std::vector<LookupOutcome>& lookups, bool sweep);
+  Status RunCommand(const std::function<Status(store::Txn&)>& apply);
+
+  config::NodeConfig m_config;
+  SystemClock m_clock;
+  crypto::Identity m_identity;
+  std::shared_ptr<const protocol::Keyring> m_keys;
+  std::unique_ptr<store::NodeStore> m_store;
+  messaging::Counters m_counters;
+  std::unique_ptr<trace::TraceService> m_trace;
+  std::unique_ptr<messaging::Messenger> m_messenger;
+  zmq::context_t m_context;
+  std::unique_ptr<transport::ZapHandler> m_zap;
+  std::unique_ptr<transport::Links> m_links;
+  std::unique_ptr<RegistryWorker> m_registry;
+  std::string m_bound_endpoint;
+  int m_wake_fd = -1;
+
+  mutable std::mutex m_queue_mutex;
+  std::deque<std::shared_ptr<Command>> m_commands;
+  std::deque<LookupOutcome> m_lookup_results;
+  mutable std::mutex m_status_mutex;
+  NodeStatus m_status;
+};
+
+}  // namespace tracenet::runtime

@@ -1,0 +1,65 @@
+#include "node/trace/case_store.h"
+
+#include "node/crypto/primitives.h"
+
+namespace tracenet::trace {
+
+Bytes CaseStore::Seal(const CaseRecord& record) const {
+  flatbuffers::FlatBufferBuilder b(1024);
+  b.Finish(local::CaseRecord::Pack(b, &record));
+  return crypto::AeadSeal(m_key, record.case_id, ByteView(b.GetBufferPointer(), b.GetSize()));
+}
+
+Status CaseStore::Create(store::Txn& txn, CaseRecord& record) {
+  auto seq = m_store.NextSequence(txn, "case_order");
+  if (!seq) return seq.error();
+  record.order_seq = *seq;
+  if (Status s = txn.Append(m_store.table("case_order"), store::U64Key(*seq), record.case_id); !s)
+    return s;
+  return Update(txn, record);
+}
+
+Status CaseStore::Update(store::Txn& txn, const CaseRecord& record) {
+  return txn.Put(m_store.table("cases"), record.case_id, Seal(record));
+}
+
+Result<std::unique_ptr<CaseRecord>> CaseStore::Find(store::Txn& txn, ByteView case_id) const {
+  auto sealed = txn.Get(m_store.table("cases"), case_id);
+  if (!sealed) return std::unique_ptr<CaseRecord>();
+  auto plain = crypto::AeadOpen(m_key, case_id, *sealed);
+  if (!plain)
+    return MakeError(Errc::kIo, "case " + ToHex(case_id) +
+                                    " does not open under this node's storage key (wrong key or corrupt store)");
+  flatbuffers::Verifier v(plain->data(), plain->size());
+  if (!v.VerifyBuffer<local::CaseRecord>(nullptr))
+    return MakeError(Errc::kIo, "case " + ToHex(case_id) + " is corrupt");
+  return std::unique_ptr<CaseRecord>(flatbuffers::GetRoot<local::CaseRecord>(plain->data())->UnPack());
+}
+
+Status CaseStore::ListNewestFirst(store::Txn& txn,
+                                  const std::function<bool(const CaseRecord&)>& visit) const {
+  Status inner = Status::Ok();
+  Status s = txn.ScanReverse(m_store.table("case_order"), [&](ByteView, ByteView case_id) {
+    auto record = Find(txn, case_id);
+    if (!record) {
+      inner = record.error();
+      return false;
+    }
+    if (!*record) return true;
+    return visit(**record);
+  });
+  if (!s) return s;
+  return inner;
+}
+
+Status CaseStore::LinkMessage(store::Txn& txn, ByteView message_id, ByteView case_id) {
+  return txn.Put(m_store.table("message_case"), message_id, case_id);
+}
+
+std::optional<Bytes> CaseStore::CaseOfMessage(store::Txn& txn, ByteView message_id) const {
+  auto v = txn.Get(m_store.table("message_case"), message_id);
+  if (!v) return std::nullopt;
+  return Bytes(v->begin(), v->end());
+}
+
+}  // namespace tracenet::trace

@@ -1,0 +1,39 @@
+#include "node/trace/lifecycle.h"
+
+#include <array>
+#include <utility>
+
+namespace tracenet::trace {
+
+namespace {
+constexpr std::array<std::pair<std::string_view, int>, 11> kRanks{{
+    {state::kSubmitted, 1},
+    {state::kSent, 2},
+    {state::kDelivered, 3},
+    {state::kAcknowledged, 4},
+    {state::kAnswered, 6},
+    {state::kUndeliverable, 6},
+    {state::kReceived, 1},
+    {state::kAwaitingRegistry, 4},
+    {state::kAwaitingReview, 5},
+    {state::kResponded, 6},
+    {state::kClosed, 9},
+}};
+}  // namespace
+
+int StateRank(std::string_view s) {
+  for (const auto& [name, rank] : kRanks)
+    if (name == s) return rank;
+  return 0;
+}
+
+bool AdvancesTo(std::string_view current, std::string_view next) {
+  return StateRank(next) > StateRank(current);
+}
+
+bool IsSettled(std::string_view s) {
+  return s == state::kAnswered || s == state::kUndeliverable || s == state::kResponded ||
+         s == state::kClosed;
+}
+
+}  // namespace tracenet::trace

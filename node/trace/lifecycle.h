@@ -1,0 +1,34 @@
+// The trace lifecycle of DESIGN.md §5 as data: state names, their order, and which are final.
+// A case only moves forward: an acknowledgement that arrives after the answer (retries reorder
+// messages) is recorded in the timeline but does not move the state back.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string_view>
+
+namespace tracenet::trace {
+
+namespace state {
+// Requesting side.
+inline constexpr std::string_view kSubmitted = "submitted";      // committed locally, in the outbox
+inline constexpr std::string_view kSent = "sent";                // the next hop took custody
+inline constexpr std::string_view kDelivered = "delivered";      // signed receipt from the recipient
+inline constexpr std::string_view kAcknowledged = "acknowledged";  // ITI acknowledgement received
+inline constexpr std::string_view kAnswered = "answered";        // a response arrived
+inline constexpr std::string_view kUndeliverable = "undeliverable";
+// Responding side.
+inline constexpr std::string_view kReceived = "received";
+inline constexpr std::string_view kAwaitingRegistry = "awaiting_registry";
+inline constexpr std::string_view kAwaitingReview = "awaiting_review";
+inline constexpr std::string_view kResponded = "responded";
+inline constexpr std::string_view kClosed = "closed";
+}  // namespace state
+
+// Position in the lifecycle; unknown states rank 0.
+int StateRank(std::string_view state);
+// True when `next` may replace `current` (it is further along).
+bool AdvancesTo(std::string_view current, std::string_view next);
+// True for states after which no response is awaited (not overdue).
+bool IsSettled(std::string_view state);
+
+}  // namespace tracenet::trace

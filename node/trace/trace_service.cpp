@@ -1,0 +1,291 @@
+#include "node/trace/trace_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "node/protocol/payload_check.h"
+#include "node/trace/lifecycle.h"
+
+namespace tracenet::trace {
+
+namespace {
+
+template <typename T>
+Bytes Pack(const typename T::NativeTableType& object) {
+  flatbuffers::FlatBufferBuilder b(512);
+  b.Finish(T::Pack(b, &object));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+template <typename T>
+const T* Root(ByteView payload) {
+  return flatbuffers::GetRoot<T>(payload.data());  // payload was verified by CheckPayload
+}
+
+std::string ShortId(ByteView id) { return ToHex(id).substr(0, 12); }
+
+}  // namespace
+
+TraceService::TraceService(store::NodeStore& store, const crypto::SymmetricKey& storage_key,
+                           const Clock& clock, TraceOptions options)
+    : m_store(store), m_cases(store, storage_key), m_clock(clock), m_options(std::move(options)) {}
+
+uint64_t TraceService::DeadlineFor(wire::Priority priority) const {
+  return priority == wire::Priority::Urgent ? m_options.urgent_deadline_ms : m_options.routine_deadline_ms;
+}
+
+void TraceService::Record(CaseRecord& record, std::string_view event, std::string detail) {
+  auto entry = std::make_unique<local::TimelineEntryT>();
+  entry->state = std::string(event);
+  entry->at_ms = m_clock.NowMs();
+  entry->detail = std::move(detail);
+  record.timeline.push_back(std::move(entry));
+  if (AdvancesTo(record.state, event)) record.state = std::string(event);
+}
+
+Result<Bytes> TraceService::Submit(store::Txn& txn, const std::string& recipient,
+                                   wire::TraceRequestT request) {
+  uint64_t now = m_clock.NowMs();
+  Bytes case_id = protocol::NewMessageId();
+  if (request.request_id.empty()) request.request_id = ToHex(case_id);
+  request.requested_at_ms = now;
+  request.response_due_at_ms = now + DeadlineFor(request.priority);
+  if (request.requesting_state.empty()) request.requesting_state = m_options.self_id;
+  Bytes payload = Pack<wire::TraceRequest>(request);
+  if (Status s = protocol::CheckPayload(wire::MessageKind::TraceRequest, payload); !s)
+    return MakeError(Errc::kInvalidArgument, s.error().message);
+  auto sent = m_outgoing->Send(txn, recipient, wire::MessageKind::TraceRequest, payload, case_id);
+  if (!sent) return sent.error();
+
+  CaseRecord record;
+  record.case_id = case_id;
+  record.direction = local::CaseDirection::Outgoing;
+  record.peer = recipient;
+  record.created_at_ms = now;
+  record.due_at_ms = request.response_due_at_ms;
+  record.request = std::move(payload);
+  record.request_envelope_hash.assign(sent->envelope_hash.begin(), sent->envelope_hash.end());
+  Record(record, state::kSubmitted,
+         "trace request " + request.request_id + " for serial " + request.weapon->serial + " queued for " + recipient);
+  if (Status s = m_cases.Create(txn, record); !s) return s.error();
+  if (Status s = m_cases.LinkMessage(txn, case_id, case_id); !s) return s.error();
+  return case_id;
+}
+
+Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message,
+                                messaging::Outgoing& out) {
+  switch (message.header.kind) {
+    case wire::MessageKind::TraceRequest: return OnRequest(txn, message, out);
+    case wire::MessageKind::TraceAcknowledgement: return OnAcknowledgement(txn, message);
+    case wire::MessageKind::TraceResponse: return OnResponse(txn, message);
+    case wire::MessageKind::DeliveryReceipt: return OnReceipt(txn, message);
+    case wire::MessageKind::Error: return OnError(txn, message);
+    case wire::MessageKind::Unspecified: break;
+  }
+  return Status::Ok();
+}
+
+Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) {
+  const protocol::Header& h = message.header;
+  auto existing = m_cases.Find(txn, h.message_id);
+  if (!existing) return existing.error();
+  if (*existing) return Status::Ok();  // already open: exactly one case per request
+  const wire::TraceRequest* request = Root<wire::TraceRequest>(message.payload);
+  uint64_t now = m_clock.NowMs();
+
+  CaseRecord record;
+  record.case_id = h.message_id;
+  record.direction = local::CaseDirection::Incoming;
+  record.peer = h.sender;
+  record.created_at_ms = now;
+  record.due_at_ms = now + DeadlineFor(request->priority());
+  record.request = message.payload;
+  Record(record, state::kReceived,
+         "trace request " + (request->request_id() ? request->request_id()->str() : std::string()) +
+             " from " + h.sender + " (" + wire::EnumNamePriority(request->priority()) + ")");
+
+  wire::TraceAcknowledgementT ack;
+  ack.request_message_id = h.message_id;
+  ack.request_id = request->request_id() ? request->request_id()->str() : "";
+  ack.received_at_ms = now;
+  ack.point_of_contact = m_options.point_of_contact;
+  ack.validation = wire::Validation::Accepted;
+  ack.expected_response_at_ms = record.due_at_ms;
+  Bytes ack_payload = Pack<wire::TraceAcknowledgement>(ack);
+  auto sent = out.Send(txn, h.sender, wire::MessageKind::TraceAcknowledgement, ack_payload);
+  if (!sent) return sent.error();
+  record.acknowledgement = std::move(ack_payload);
+  Record(record, state::kAcknowledged, "acknowledgement sent: accepted, response expected by " +
+                                           FormatUtc(record.due_at_ms));
+  if (m_options.auto_answer) {
+    if (Status s = txn.Put(m_store.table("lookups"), h.message_id, {}); !s) return s;
+    m_new_lookups.push_back({h.message_id, QueryFromRequest(*request)});
+    Record(record, state::kAwaitingRegistry, "registry lookup queued");
+  } else {
+    Record(record, state::kAwaitingReview, "held for a responder to review (review policy)");
+  }
+  if (Status s = m_cases.Create(txn, record); !s) return s;
+  if (Status s = m_cases.LinkMessage(txn, sent->message_id, h.message_id); !s) return s;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<CaseRecord>> TraceService::CaseFor(store::Txn& txn, ByteView case_id,
+                                                          const std::string& sender, std::string_view what) {
+  auto record = m_cases.Find(txn, case_id);
+  if (!record) return record.error();
+  if (!*record || (*record)->peer != sender) {
+    spdlog::warn("event=unmatched_{} peer={} case={} reason=\"no case with this peer\"", what, sender,
+                 ShortId(case_id));
+    return std::unique_ptr<CaseRecord>();
+  }
+  return record;
+}
+
+Status TraceService::OnAcknowledgement(store::Txn& txn, const protocol::Opened& message) {
+  const auto* ack = Root<wire::TraceAcknowledgement>(message.payload);
+  ByteView case_id(ack->request_message_id()->data(), ack->request_message_id()->size());
+  auto record = CaseFor(txn, case_id, message.header.sender, "acknowledgement");
+  if (!record) return record.error();
+  if (!*record) return Status::Ok();
+  CaseRecord& r = **record;
+  r.acknowledgement = message.payload;
+  std::string detail = std::string("acknowledged by ") + message.header.sender + ": " +
+                       wire::EnumNameValidation(ack->validation());
+  if (ack->expected_response_at_ms())
+    detail += ", response expected by " + FormatUtc(ack->expected_response_at_ms());
+  if (ack->point_of_contact() && ack->point_of_contact()->size())
+    detail += ", contact " + ack->point_of_contact()->str();
+  Record(r, state::kAcknowledged, detail);
+  if (Status s = m_cases.Update(txn, r); !s) return s;
+  return m_cases.LinkMessage(txn, message.header.message_id, case_id);
+}
+
+Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message) {
+  const auto* response = Root<wire::TraceResponse>(message.payload);
+  ByteView case_id(response->request_message_id()->data(), response->request_message_id()->size());
+  auto record = CaseFor(txn, case_id, message.header.sender, "response");
+  if (!record) return record.error();
+  if (!*record) return Status::Ok();
+  CaseRecord& r = **record;
+  r.response = message.payload;
+  r.outcome = std::string(OutcomeName(response->outcome()));
+  size_t links = response->custody_chain() ? response->custody_chain()->size() : 0;
+  Record(r, state::kAnswered, "answered by " + message.header.sender + ": " + r.outcome +
+                                  (links ? ", " + std::to_string(links) + " custody records" : ""));
+  if (Status s = m_cases.Update(txn, r); !s) return s;
+  return m_cases.LinkMessage(txn, message.header.message_id, case_id);
+}
+
+Status TraceService::OnReceipt(store::Txn& txn, const protocol::Opened& message) {
+  const auto* receipt = Root<wire::DeliveryReceipt>(message.payload);
+  ByteView receipted(receipt->receipted_message_id()->data(), receipt->receipted_message_id()->size());
+  auto case_id = m_cases.CaseOfMessage(txn, receipted);
+  if (!case_id) return Status::Ok();  // a receipt for a message that belongs to no case
+  auto record = CaseFor(txn, *case_id, message.header.sender, "receipt");
+  if (!record) return record.error();
+  if (!*record) return Status::Ok();
+  CaseRecord& r = **record;
+  ByteView hash(receipt->envelope_hash()->data(), receipt->envelope_hash()->size());
+  if (ByteView(receipted).size() && Bytes(receipted.begin(), receipted.end()) == r.case_id) {
+    if (Bytes(hash.begin(), hash.end()) != r.request_envelope_hash) {
+      Record(r, "receipt_mismatch", "receipt from " + message.header.sender +
+                                        " names different envelope bytes than were sent");
+    } else {
+      Record(r, state::kDelivered, "delivered: receipt signed by " + message.header.sender + " at " +
+                                       FormatUtc(receipt->received_at_ms()));
+    }
+  } else {
+    Record(r, "receipt", message.header.sender + " confirmed receipt of message " + ShortId(receipted));
+  }
+  return m_cases.Update(txn, r);
+}
+
+Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
+  const auto* error = Root<wire::Error>(message.payload);
+  if (!error->in_reply_to() || error->in_reply_to()->size() != 16) return Status::Ok();
+  ByteView about(error->in_reply_to()->data(), error->in_reply_to()->size());
+  auto case_id = m_cases.CaseOfMessage(txn, about);
+  if (!case_id) return Status::Ok();
+  auto record = CaseFor(txn, *case_id, message.header.sender, "error");
+  if (!record || !*record) return record ? Status::Ok() : Status(record.error());
+  Record(**record, "error", message.header.sender + " reported " + wire::EnumNameErrorCode(error->code()) +
+                                ": " + (error->detail() ? error->detail()->str() : ""));
+  return m_cases.Update(txn, **record);
+}
+
+Status TraceService::OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) {
+  auto case_id = m_cases.CaseOfMessage(txn, message_id);
+  if (!case_id || Bytes(message_id.begin(), message_id.end()) != *case_id) return Status::Ok();
+  auto record = m_cases.Find(txn, *case_id);
+  if (!record) return record.error();
+  if (!*record || (*record)->direction != local::CaseDirection::Outgoing) return Status::Ok();
+  Record(**record, state::kSent, "sent: " + peer + " took custody");
+  return m_cases.Update(txn, **record);
+}
+
+Status TraceService::OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer,
+                                     const Error& reason) {
+  auto case_id = m_cases.CaseOfMessage(txn, message_id);
+  if (!case_id) return Status::Ok();
+  auto record = m_cases.Find(txn, *case_id);
+  if (!record) return record.error();
+  if (!*record) return Status::Ok();
+  bool is_request = Bytes(message_id.begin(), message_id.end()) == *case_id;
+  Record(**record, is_request ? state::kUndeliverable : std::string_view("delivery_failed"),
+         std::string(is_request ? "request" : "message " + ShortId(message_id)) + " refused by " + peer +
+             ": " + std::string(ErrcName(reason.code)) + " (" + reason.message + ")");
+  return m_cases.Update(txn, **record);
+}
+
+Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
+                                 const Result<adapters::Findings>& findings) {
+  auto record = m_cases.Find(txn, job.case_id);
+  if (!record) return record.error();
+  if (!*record || !txn.Get(m_store.table("lookups"), job.case_id)) return Status::Ok();  // answered already
+  CaseRecord& r = **record;
+  if (!findings) {
+    Record(r, "registry_error", "registry lookup failed: " + findings.error().message + "; will retry");
+    return m_cases.Update(txn, r);
+  }
+  const auto* request = Root<wire::TraceRequest>(r.request);
+  wire::TraceResponseT response = ResponseFromFindings(*findings);
+  response.request_message_id = r.case_id;
+  response.request_id = request->request_id() ? request->request_id()->str() : "";
+  response.responded_at_ms = m_clock.NowMs();
+  Bytes payload = Pack<wire::TraceResponse>(response);
+  auto sent = m_outgoing->Send(txn, r.peer, wire::MessageKind::TraceResponse, payload);
+  if (!sent) return sent.error();
+  if (auto removed = txn.Delete(m_store.table("lookups"), job.case_id); !removed) return removed.error();
+  r.response = std::move(payload);
+  r.outcome = std::string(OutcomeName(response.outcome));
+  Record(r, state::kResponded, "answered automatically from the registry: " + r.outcome +
+                                   (response.custody_chain.empty()
+                                        ? std::string()
+                                        : ", " + std::to_string(response.custody_chain.size()) + " custody records"));
+  if (Status s = m_cases.Update(txn, r); !s) return s;
+  return m_cases.LinkMessage(txn, sent->message_id, r.case_id);
+}
+
+std::vector<LookupJob> TraceService::TakeNewLookups() { return std::exchange(m_new_lookups, {}); }
+
+Result<std::vector<LookupJob>> TraceService::PendingLookups() {
+  std::vector<LookupJob> jobs;
+  Status s = m_store.env().Read([&](store::Txn& txn) -> Status {
+    std::vector<Bytes> ids;
+    Status scan = txn.Scan(m_store.table("lookups"), {}, [&](ByteView k, ByteView) {
+      ids.emplace_back(k.begin(), k.end());
+      return true;
+    });
+    if (!scan) return scan;
+    for (const Bytes& id : ids) {
+      auto record = m_cases.Find(txn, id);
+      if (!record) return record.error();
+      if (!*record) continue;
+      jobs.push_back({id, QueryFromRequest(*Root<wire::TraceRequest>((*record)->request))});
+    }
+    return Status::Ok();
+  });
+  if (!s) return s.error();
+  return jobs;
+}
+
+}  // namespace tracenet::trace

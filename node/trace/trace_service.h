@@ -1,0 +1,79 @@
+// The trace case lifecycle on both sides (DESIGN.md §5). The requesting side submits a trace
+// and follows it through sent, delivered, acknowledged and answered; the responding side opens
+// a case for each request it accepts, acknowledges it at once (ITI), asks its registry and
+// answers. Every change happens inside the node loop's batch transaction, together with the
+// acceptance of the message that caused it, so a retried request never opens a second case.
+// Thread-safety: called from the node loop thread only (reads may use their own transactions).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "adapters/sdk/registry_adapter.h"
+#include "node/common/clock.h"
+#include "node/messaging/delivery_handler.h"
+#include "node/trace/case_store.h"
+#include "node/trace/findings_mapping.h"
+
+namespace tracenet::trace {
+
+struct TraceOptions {
+  std::string self_id;
+  uint64_t routine_deadline_ms = uint64_t{7} * 24 * 3600 * 1000;
+  uint64_t urgent_deadline_ms = uint64_t{24} * 3600 * 1000;
+  bool auto_answer = true;  // false: hold requests for a responder to review
+  std::string point_of_contact;
+};
+
+struct LookupJob {
+  Bytes case_id;
+  adapters::WeaponQuery query;
+};
+
+class TraceService final : public messaging::DeliveryHandler {
+ public:
+  TraceService(store::NodeStore& store, const crypto::SymmetricKey& storage_key, const Clock& clock,
+               TraceOptions options);
+  void SetOutgoing(messaging::Outgoing* outgoing) { m_outgoing = outgoing; }
+
+  // Opens an outgoing case and queues the request; returns the case id. The request must pass
+  // protocol::CheckPayload (Errc::kInvalidArgument names the field otherwise).
+  Result<Bytes> Submit(store::Txn& txn, const std::string& recipient, wire::TraceRequestT request);
+  // Records the registry's answer for an incoming case and sends the response. A failed lookup
+  // is recorded on the case and returns Ok; the caller retries it later.
+  Status ApplyLookup(store::Txn& txn, const LookupJob& job, const Result<adapters::Findings>& findings);
+
+  Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) override;
+  Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) override;
+  Status OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer,
+                         const Error& reason) override;
+
+  // Lookups queued by the last committed batch; the caller hands them to the registry worker.
+  std::vector<LookupJob> TakeNewLookups();
+  void AbortBatch() { m_new_lookups.clear(); }
+  // Lookups still pending in the store (after a restart).
+  Result<std::vector<LookupJob>> PendingLookups();
+
+  CaseStore& cases() { return m_cases; }
+  uint64_t DeadlineFor(wire::Priority priority) const;
+
+ private:
+  Status OnRequest(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out);
+  Status OnAcknowledgement(store::Txn& txn, const protocol::Opened& message);
+  Status OnResponse(store::Txn& txn, const protocol::Opened& message);
+  Status OnReceipt(store::Txn& txn, const protocol::Opened& message);
+  Status OnError(store::Txn& txn, const protocol::Opened& message);
+  // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.
+  Result<std::unique_ptr<CaseRecord>> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender,
+                                              std::string_view what);
+  void Record(CaseRecord& record, std::string_view event, std::string detail);
+
+  store::NodeStore& m_store;
+  CaseStore m_cases;
+  const Clock& m_clock;
+  TraceOptions m_options;
+  messaging::Outgoing* m_outgoing = nullptr;
+  std::vector<LookupJob> m_new_lookups;
+};
+
+}  // namespace tracenet::trace
