@@ -176,7 +176,7 @@ Result<GeneratedWeapon> GenerateRegistry(const std::string& path, const Registry
     }};
     for (size_t h = 0; h < hops; ++h) {
       int y = std::stoi(last_date.substr(0, 4));
-      last_date = rng.Date(y, std::min(y + 1, 2025));
+      last_date = rng.Date(y + 1, y + 1);  // each holder keeps the weapon into a later year
       (void)Insert(db.db, "INSERT INTO transfer_records VALUES (?,?,?,?,?,?,?,?,?,?)",
                    {id, last_date, chain[h][0], chain[h][1], chain[h][2], plan.country, "", chain[h][3],
                     chain[h][3].substr(0, 3) + "-" + std::to_string(rng.Below(9999999)), ref + "-T" + std::to_string(h + 1)});

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building tracenet needs (Debian 12 packages) and builds it. Idempotent: a second
+# run installs nothing and rebuilds only what changed. Usage: ops/setup.sh [--with-test-tools]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake ninja-build pkgconf git ca-certificates
+  libzmq3-dev cppzmq-dev libsodium-dev liblmdb-dev flatbuffers-compiler libflatbuffers-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev)
+if [[ "${1:-}" == "--with-test-tools" ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -f build/dev/build.ninja ]]; then
+  cmake --preset dev >/dev/null
+fi
+cmake --build build/dev --parallel "$(nproc)"

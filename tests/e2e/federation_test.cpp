@@ -1,0 +1,102 @@
+// Two real nodes exchanging traces over CurveZMQ on 127.0.0.1, including crashes (kill -9).
+#include <random>
+#include <set>
+#include <thread>
+
+#include "federation_fixture.h"
+
+namespace tracenet::e2e {
+namespace {
+
+auto Answered = [](const Json& c) { return c["state"] == "answered"; };
+
+std::vector<demo::NodeSpec> TwoNodes() {
+  return {{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}};
+}
+
+TEST(FederationTest, FoundAndNotFoundTracesAreAnsweredWithTheirTimelines) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  f.Start("USA-ATF");
+  const auto& w = f.known_weapon();
+  std::string found = f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  std::string unknown = f.Submit("MEX-FGR", "USA-ATF", "QQ-0000-NOTREAL", w.manufacturer);
+  Json a = f.WaitCase("MEX-FGR", found, Answered);
+  Json b = f.WaitCase("MEX-FGR", unknown, Answered);
+  EXPECT_EQ(a["outcome"], "found");
+  EXPECT_GE(a["response"]["custody_chain"].size(), 4u);
+  EXPECT_EQ(b["outcome"], "no record");
+  std::set<std::string> events;
+  for (const Json& e : a["timeline"]) events.insert(e["event"]);
+  for (const char* expected : {"submitted", "sent", "delivered", "acknowledged", "answered"})
+    EXPECT_TRUE(events.count(expected)) << "timeline lacks " << expected << ": " << a["timeline"].dump();
+  Json incoming = f.Cases("USA-ATF");
+  EXPECT_EQ(incoming.size(), 2u);
+  for (const Json& c : incoming) EXPECT_EQ(c["state"], "responded");
+}
+
+TEST(FederationTest, RequestSentWhileRecipientIsDownIsDeliveredWhenItStarts) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  const auto& w = f.known_weapon();
+  std::string id = f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  Json waiting = f.Api("MEX-FGR").Get("/v1/traces/" + id).value();
+  EXPECT_EQ(waiting["state"], "submitted");
+  f.Start("USA-ATF");
+  Json answered = f.WaitCase("MEX-FGR", id, Answered);
+  EXPECT_EQ(answered["outcome"], "found");
+}
+
+TEST(FederationTest, SenderKilledAfterSubmitStillDeliversAfterRestartExactlyOnce) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  const auto& w = f.known_weapon();
+  std::string id = f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  f.Kill("MEX-FGR");  // submit returned, nothing was delivered: the recipient is not even up
+  f.Start("USA-ATF");
+  f.Start("MEX-FGR");
+  Json answered = f.WaitCase("MEX-FGR", id, Answered);
+  EXPECT_EQ(answered["outcome"], "found");
+  EXPECT_EQ(f.Cases("USA-ATF").size(), 1u);
+}
+
+TEST(FederationTest, RecipientKilledAtRandomPointsStillAnswersEachOf200RequestsOnce) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  f.Start("USA-ATF");
+  const auto& w = f.known_weapon();
+  std::mt19937 rng(20261126);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) {
+    std::string serial = i % 2 ? w.serial : "NOREC" + std::to_string(i);
+    ids.push_back(f.Submit("MEX-FGR", "USA-ATF", serial, w.manufacturer));
+    if (i % 50 == 25) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
+      f.Kill("USA-ATF");
+      f.Start("USA-ATF");
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 200));
+  f.Kill("USA-ATF");
+  f.Start("USA-ATF");
+  for (const std::string& id : ids) {
+    Json c = f.WaitCase("MEX-FGR", id, Answered, 90);
+    EXPECT_TRUE(c["outcome"] == "found" || c["outcome"] == "no record");
+  }
+  Json incoming = f.Cases("USA-ATF");
+  EXPECT_EQ(incoming.size(), 200u);
+  std::set<std::string> distinct;
+  for (const Json& c : incoming) distinct.insert(c["case_id"]);
+  EXPECT_EQ(distinct.size(), 200u);
+}
+
+TEST(FederationTest, NodeStopsCleanlyOnSigterm) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  f.Stop("MEX-FGR");
+  EXPECT_FALSE(f.Running("MEX-FGR"));
+}
+
+}  // namespace
+}  // namespace tracenet::e2e

@@ -1,0 +1,35 @@
+// Writes the seed corpus for envelope_fuzz: a valid link frame carrying a real envelope, a hop
+// ack, and truncated variants. Run by the build when the corpus directory is empty.
+#include <cstdio>
+#include <fstream>
+
+#include "node/crypto/primitives.h"
+#include "node/protocol/envelope.h"
+#include "node/protocol/link_frame.h"
+
+using namespace tracenet;
+
+static void Write(const std::string& path, const Bytes& bytes) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) return 2;
+  (void)crypto::Init();
+  crypto::Identity a = crypto::GenerateIdentity(), b = crypto::GenerateIdentity();
+  protocol::PeerKeys pb;
+  pb.id = "USA-ATF";
+  pb.sign_public = b.pub.sign_public;
+  pb.enc_public = b.pub.enc_public;
+  auto keys = *protocol::Keyring::Create("MEX-FGR", a, {pb});
+  auto sealed = protocol::SealEnvelope(*keys, "USA-ATF", protocol::wire::MessageKind::TraceRequest,
+                                       AsBytes("payload"), 1'800'000'000'000, 3'600'000);
+  std::string dir = argv[1];
+  Write(dir + "/envelope", sealed->bytes);
+  Write(dir + "/deliver_frame", protocol::EncodeDeliver(sealed->bytes));
+  Write(dir + "/hop_ack", protocol::EncodeHopAck(sealed->message_id, protocol::wire::HopStatus::Rejected,
+                                                 Errc::kExpired, "expired"));
+  Bytes half(sealed->bytes.begin(), sealed->bytes.begin() + sealed->bytes.size() / 2);
+  Write(dir + "/truncated", half);
+  return 0;
+}

@@ -1,0 +1,172 @@
+#include "node/protocol/envelope.h"
+
+#include <gtest/gtest.h>
+
+#include "node/crypto/primitives.h"
+#include "node/protocol/link_frame.h"
+#include "node/protocol/payload_check.h"
+
+namespace tracenet::protocol {
+namespace {
+
+constexpr uint64_t kNow = 1'800'000'000'000;
+constexpr uint64_t kTtl = 3'600'000;
+
+PeerKeys PublicOf(const std::string& id, const crypto::Identity& identity) {
+  PeerKeys p;
+  p.id = id;
+  p.sign_public = identity.pub.sign_public;
+  p.enc_public = identity.pub.enc_public;
+  p.transport_public = identity.pub.transport_public;
+  return p;
+}
+
+class EnvelopeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::Init());
+    mex = crypto::GenerateIdentity();
+    usa = crypto::GenerateIdentity();
+    mex_keys = *Keyring::Create("MEX", mex, {PublicOf("USA", usa)});
+    usa_keys = *Keyring::Create("USA", usa, {PublicOf("MEX", mex)});
+  }
+  Bytes Seal(std::string_view payload = "a trace request") {
+    auto sealed = SealEnvelope(*mex_keys, "USA", wire::MessageKind::TraceRequest, AsBytes(payload), kNow, kTtl);
+    EXPECT_TRUE(sealed);
+    return sealed->bytes;
+  }
+  Result<Opened> Open(ByteView bytes, uint64_t now = kNow) {
+    return OpenEnvelope(bytes, *usa_keys, OpenOptions{now, 300'000, 1 << 20});
+  }
+  // Offset of the first occurrence of `needle` in `haystack`.
+  static size_t Find(const Bytes& haystack, std::string_view needle) {
+    auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end());
+    return static_cast<size_t>(it - haystack.begin());
+  }
+  crypto::Identity mex, usa;
+  std::shared_ptr<const Keyring> mex_keys, usa_keys;
+};
+
+TEST_F(EnvelopeTest, RecipientOpensWhatTheSenderSealed) {
+  auto opened = Open(Seal("serial ABC123"));
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(AsString(opened->payload), "serial ABC123");
+  EXPECT_EQ(opened->header.sender, "MEX");
+  EXPECT_EQ(opened->header.kind, wire::MessageKind::TraceRequest);
+}
+
+TEST_F(EnvelopeTest, PayloadIsNotVisibleInTheEnvelopeBytes) {
+  Bytes bytes = Seal("SECRET-SERIAL-998877");
+  EXPECT_EQ(Find(bytes, "SECRET-SERIAL-998877"), bytes.size());
+}
+
+TEST_F(EnvelopeTest, TamperedHeaderIsRefusedAsBadSignature) {
+  Bytes bytes = Seal();
+  size_t at = Find(bytes, "USA");  // the recipient name inside the signed header
+  ASSERT_LT(at, bytes.size());
+  bytes[at + 2] = 'B';  // "USB": still parses, no longer signed
+  auto opened = Open(bytes);
+  ASSERT_FALSE(opened);
+  EXPECT_TRUE(opened.error().code == Errc::kBadSignature || opened.error().code == Errc::kWrongRecipient);
+}
+
+TEST_F(EnvelopeTest, TamperedCiphertextIsRefusedAsBadSignature) {
+  Bytes bytes = Seal();
+  auto view = ParseEnvelope(bytes, bytes.size());
+  ASSERT_TRUE(view);
+  size_t offset = static_cast<size_t>(view->ciphertext.data() - bytes.data()) + 30;
+  bytes[offset] ^= 0x40;
+  EXPECT_EQ(Open(bytes).error().code, Errc::kBadSignature);
+}
+
+TEST_F(EnvelopeTest, SignatureByAnUnknownKeyIsRefused) {
+  crypto::Identity impostor = crypto::GenerateIdentity();
+  impostor.enc_secret = mex.enc_secret;
+  impostor.pub.enc_public = mex.pub.enc_public;
+  crypto::ComputeKeyIds(impostor.pub);
+  auto forged_keys = *Keyring::Create("MEX", impostor, {PublicOf("USA", usa)});
+  auto sealed = SealEnvelope(*forged_keys, "USA", wire::MessageKind::TraceRequest, AsBytes("x"), kNow, kTtl);
+  EXPECT_EQ(Open(sealed->bytes).error().code, Errc::kUnknownSender);
+}
+
+TEST_F(EnvelopeTest, MessageForAnotherRecipientIsRefused) {
+  crypto::Identity third = crypto::GenerateIdentity();
+  auto keys = *Keyring::Create("MEX", mex, {PublicOf("USA", usa), PublicOf("COL", third)});
+  auto sealed = SealEnvelope(*keys, "COL", wire::MessageKind::TraceRequest, AsBytes("x"), kNow, kTtl);
+  EXPECT_EQ(Open(sealed->bytes).error().code, Errc::kWrongRecipient);
+}
+
+TEST_F(EnvelopeTest, ExpiredAndFutureMessagesAreRefused) {
+  Bytes bytes = Seal();
+  EXPECT_EQ(Open(bytes, kNow + kTtl + 1).error().code, Errc::kExpired);
+  EXPECT_EQ(Open(bytes, kNow - 600'000).error().code, Errc::kNotYetValid);
+  EXPECT_TRUE(Open(bytes, kNow - 200'000));  // inside the clock-skew window
+}
+
+TEST_F(EnvelopeTest, TruncatedRandomAndOversizedBytesAreRefused) {
+  Bytes bytes = Seal();
+  EXPECT_EQ(Open(ByteView(bytes.data(), bytes.size() / 2)).error().code, Errc::kMalformed);
+  Bytes random(700);
+  crypto::RandomBytes(random.data(), random.size());
+  EXPECT_EQ(Open(random).error().code, Errc::kMalformed);
+  EXPECT_EQ(OpenEnvelope(bytes, *usa_keys, OpenOptions{kNow, 0, 100}).error().code, Errc::kOversized);
+  EXPECT_EQ(Open({}).error().code, Errc::kMalformed);
+}
+
+TEST_F(EnvelopeTest, ThirdPartyVerifiesOneDisclosedMessageWithPublicKeysOnly) {
+  Bytes bytes = Seal("what MEX asked");
+  auto view = ParseEnvelope(bytes, bytes.size());
+  auto key = DiscloseMessageKey(*usa_keys, *view);
+  ASSERT_TRUE(key);
+  auto plaintext = VerifyDisclosedMessage(bytes, mex.pub.sign_public, *key);
+  ASSERT_TRUE(plaintext) << plaintext.error().message;
+  EXPECT_EQ(AsString(*plaintext), "what MEX asked");
+  // A key for another message does not match this message's signed commitment.
+  crypto::SymmetricKey other = crypto::DeriveMessageKey(*usa_keys->InboundKey("MEX"), Bytes(16, 7));
+  EXPECT_EQ(VerifyDisclosedMessage(bytes, mex.pub.sign_public, other).error().code, Errc::kDecryptFailed);
+  // The wrong signer's key is refused.
+  EXPECT_FALSE(VerifyDisclosedMessage(bytes, usa.pub.sign_public, *key));
+}
+
+TEST_F(EnvelopeTest, LinkFramesRoundTripAndGarbageIsRefused) {
+  Bytes id(16, 5);
+  Bytes ack = EncodeHopAck(id, wire::HopStatus::Rejected, Errc::kExpired, "too late");
+  auto decoded = DecodeLinkFrame(ack, 4096);
+  ASSERT_TRUE(decoded);
+  auto& hop = std::get<HopAckFrame>(*decoded);
+  EXPECT_EQ(hop.error, Errc::kExpired);
+  EXPECT_EQ(hop.detail, "too late");
+  EXPECT_FALSE(DecodeLinkFrame(Bytes(40, 0xff), 4096));
+  EXPECT_EQ(DecodeLinkFrame(ack, 10).error().code, Errc::kOversized);
+}
+
+TEST_F(EnvelopeTest, PayloadCheckRefusesUnspecifiedEnumsAndMissingWeapon) {
+  wire::TraceRequestT request;
+  request.priority = wire::Priority::Routine;
+  request.grounds = wire::IllicitGrounds::NationalLaw;
+  flatbuffers::FlatBufferBuilder b;
+  b.Finish(wire::TraceRequest::Pack(b, &request));
+  auto status = CheckPayload(wire::MessageKind::TraceRequest, ByteView(b.GetBufferPointer(), b.GetSize()));
+  ASSERT_FALSE(status);  // weapon is a required table: the verifier itself refuses it
+  EXPECT_EQ(status.error().code, Errc::kInvalidPayload);
+
+  request.weapon = std::make_unique<wire::WeaponT>();
+  request.weapon->serial = "ABC";
+  request.weapon->manufacturer = "Glock";
+  request.weapon->type = wire::WeaponType::Pistol;
+  request.priority = wire::Priority::Unspecified;
+  b.Clear();
+  b.Finish(wire::TraceRequest::Pack(b, &request));
+  status = CheckPayload(wire::MessageKind::TraceRequest, ByteView(b.GetBufferPointer(), b.GetSize()));
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("priority"), std::string::npos);
+
+  request.priority = wire::Priority::Urgent;
+  b.Clear();
+  b.Finish(wire::TraceRequest::Pack(b, &request));
+  EXPECT_TRUE(CheckPayload(wire::MessageKind::TraceRequest, ByteView(b.GetBufferPointer(), b.GetSize())));
+  EXPECT_FALSE(CheckPayload(wire::MessageKind::TraceResponse, Bytes(12, 0)));
+}
+
+}  // namespace
+}  // namespace tracenet::protocol

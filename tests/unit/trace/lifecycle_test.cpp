@@ -1,0 +1,28 @@
+#include "node/trace/lifecycle.h"
+
+#include <gtest/gtest.h>
+
+namespace tracenet::trace {
+namespace {
+
+TEST(LifecycleTest, StatesOnlyMoveForward) {
+  EXPECT_TRUE(AdvancesTo(state::kSubmitted, state::kSent));
+  EXPECT_TRUE(AdvancesTo(state::kSent, state::kDelivered));
+  EXPECT_TRUE(AdvancesTo(state::kDelivered, state::kAcknowledged));
+  EXPECT_TRUE(AdvancesTo(state::kAcknowledged, state::kAnswered));
+  // A late hop ack or acknowledgement does not move an answered case back.
+  EXPECT_FALSE(AdvancesTo(state::kAnswered, state::kSent));
+  EXPECT_FALSE(AdvancesTo(state::kAnswered, state::kAcknowledged));
+  EXPECT_FALSE(AdvancesTo(state::kDelivered, "some_event"));
+}
+
+TEST(LifecycleTest, OnlyAnsweredOrFailedCasesAreSettled) {
+  EXPECT_FALSE(IsSettled(state::kAcknowledged));
+  EXPECT_FALSE(IsSettled(state::kAwaitingReview));
+  EXPECT_TRUE(IsSettled(state::kAnswered));
+  EXPECT_TRUE(IsSettled(state::kResponded));
+  EXPECT_TRUE(IsSettled(state::kUndeliverable));
+}
+
+}  // namespace
+}  // namespace tracenet::trace
