@@ -71,8 +71,9 @@ void Messenger::Reject(const transport::InboundFrame& frame, ByteView message_id
                        std::vector<HopReply>& replies) {
   std::string reason(ErrcName(error.code));
   m_counters.CountRejection(reason);
-  spdlog::warn("event=envelope_rejected peer={} msg={} reason={} detail=\"{}\"", frame.member,
-               ShortId(message_id), reason, error.message);
+  m_log_limiter.Warn("envelope_rejected:" + frame.member,
+                     "event=envelope_rejected peer={} msg={} reason={} detail=\"{}\"", frame.member,
+                     ShortId(message_id), reason, error.message);
   auto status = error.code == Errc::kBackpressure ? wire::HopStatus::Deferred : wire::HopStatus::Rejected;
   Reply(frame, protocol::EncodeHopAck(message_id, status, error.code, error.message), replies);
 }
@@ -103,8 +104,9 @@ Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& 
   if (auto seen = m_store.FindSeen(txn, h.message_id)) {
     // At-least-once delivery: acknowledge again and replay the original receipt, no new effect.
     ++m_counters.duplicates;
-    spdlog::info("event=duplicate_envelope peer={} msg={} reason=\"already accepted; original receipt replayed\"",
-                 frame.member, ShortId(h.message_id));
+    m_log_limiter.Log(spdlog::level::info, "duplicate:" + frame.member,
+                      "event=duplicate_envelope peer={} msg={} reason=\"already accepted; original receipt replayed\"",
+                      frame.member, ShortId(h.message_id));
     if (Status s = ReplayReceipt(txn, *seen); !s) return s;
     Reply(frame, protocol::EncodeHopAck(h.message_id, wire::HopStatus::Accepted, Errc::kDuplicate,
                                         "duplicate: already accepted"),
@@ -333,9 +335,8 @@ uint64_t Messenger::Pump(transport::Links& links) {
         if (window_left == 0) continue;
         --window_left;
       } else {
-        uint64_t due_at = p.last_sent_ms + RetryDelay(p.attempts - 1);
-        if (due_at > now) {
-          next_due = std::min(next_due, due_at - now);
+        if (p.retry_at_ms > now) {
+          next_due = std::min(next_due, p.retry_at_ms - now);
           continue;
         }
       }
@@ -350,6 +351,7 @@ uint64_t Messenger::Pump(transport::Links& links) {
       if (!s) break;  // queue full or link gone: the rest waits for the next pump
       if (p.last_sent_ms == 0) ++q.in_flight; else ++m_counters.retries;
       p.last_sent_ms = now;
+      p.retry_at_ms = now + RetryDelay(p.attempts);
       ++p.attempts;
       ++m_counters.envelopes_sent;
       // Keep at most the configured number of frames in memory; a retry re-reads the outbox.

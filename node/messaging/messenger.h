@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "node/common/clock.h"
+#include "node/common/log_limiter.h"
 #include "node/messaging/counters.h"
 #include "node/messaging/delivery_handler.h"
 #include "node/protocol/keyring.h"
@@ -79,6 +80,7 @@ class Messenger final : public Outgoing {
     Bytes message_id;
     uint64_t expires_at_ms = 0;
     uint64_t last_sent_ms = 0;  // 0: not sent since start or since the link came back
+    uint64_t retry_at_ms = 0;   // when to resend if no hop ack came (drawn once per send)
     uint32_t attempts = 0;
     std::shared_ptr<const Bytes> frame;  // Deliver frame, when cached
   };
@@ -117,6 +119,7 @@ class Messenger final : public Outgoing {
   BatchChanges m_batch;
   size_t m_outbox_size = 0;
   std::mt19937_64 m_jitter{std::random_device{}()};
+  LogLimiter m_log_limiter;
 };
 
 }  // namespace tracenet::messaging

@@ -34,7 +34,11 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   trace_options.self_id = config.id;
   trace_options.routine_deadline_ms = config.routine_deadline_hours * 3600 * 1000;
   trace_options.urgent_deadline_ms = config.urgent_deadline_hours * 3600 * 1000;
-  trace_options.auto_answer = config.auto_answer;
+  // Without a registry there is nothing to answer from: hold requests for a responder instead
+  // of retrying a lookup that cannot succeed.
+  trace_options.auto_answer = config.auto_answer && config.registry_adapter != "none";
+  if (config.auto_answer && !trace_options.auto_answer)
+    spdlog::warn("event=auto_answer_disabled reason=\"[registry] adapter is none; incoming traces wait for review\"");
   trace_options.point_of_contact = config.point_of_contact.empty() ? config.id : config.point_of_contact;
   node->m_trace = std::make_unique<trace::TraceService>(*node->m_store, node->m_identity.storage_key,
                                                         node->m_clock, trace_options);

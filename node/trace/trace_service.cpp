@@ -140,6 +140,11 @@ Result<std::unique_ptr<CaseRecord>> TraceService::CaseFor(store::Txn& txn, ByteV
   return record;
 }
 
+Status TraceService::SaveWithMessage(store::Txn& txn, const CaseRecord& record, ByteView message_id) {
+  if (Status s = m_cases.Update(txn, record); !s) return s;
+  return m_cases.LinkMessage(txn, message_id, record.case_id);
+}
+
 Status TraceService::OnAcknowledgement(store::Txn& txn, const protocol::Opened& message) {
   const auto* ack = Root<wire::TraceAcknowledgement>(message.payload);
   ByteView case_id(ack->request_message_id()->data(), ack->request_message_id()->size());
@@ -155,8 +160,7 @@ Status TraceService::OnAcknowledgement(store::Txn& txn, const protocol::Opened& 
   if (ack->point_of_contact() && ack->point_of_contact()->size())
     detail += ", contact " + ack->point_of_contact()->str();
   Record(r, state::kAcknowledged, detail);
-  if (Status s = m_cases.Update(txn, r); !s) return s;
-  return m_cases.LinkMessage(txn, message.header.message_id, case_id);
+  return SaveWithMessage(txn, r, message.header.message_id);
 }
 
 Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message) {
@@ -171,8 +175,7 @@ Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message
   size_t links = response->custody_chain() ? response->custody_chain()->size() : 0;
   Record(r, state::kAnswered, "answered by " + message.header.sender + ": " + r.outcome +
                                   (links ? ", " + std::to_string(links) + " custody records" : ""));
-  if (Status s = m_cases.Update(txn, r); !s) return s;
-  return m_cases.LinkMessage(txn, message.header.message_id, case_id);
+  return SaveWithMessage(txn, r, message.header.message_id);
 }
 
 Status TraceService::OnReceipt(store::Txn& txn, const protocol::Opened& message) {
@@ -261,8 +264,7 @@ Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
                                    (response.custody_chain.empty()
                                         ? std::string()
                                         : ", " + std::to_string(response.custody_chain.size()) + " custody records"));
-  if (Status s = m_cases.Update(txn, r); !s) return s;
-  return m_cases.LinkMessage(txn, sent->message_id, r.case_id);
+  return SaveWithMessage(txn, r, sent->message_id);
 }
 
 std::vector<LookupJob> TraceService::TakeNewLookups() { return std::exchange(m_new_lookups, {}); }

@@ -67,6 +67,8 @@ class TraceService final : public messaging::DeliveryHandler {
   Result<std::unique_ptr<CaseRecord>> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender,
                                               std::string_view what);
   void Record(CaseRecord& record, std::string_view event, std::string detail);
+  // Stores the case and notes that `message_id` belongs to it (receipts and errors find it so).
+  Status SaveWithMessage(store::Txn& txn, const CaseRecord& record, ByteView message_id);
 
   store::NodeStore& m_store;
   CaseStore m_cases;

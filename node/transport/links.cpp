@@ -119,7 +119,7 @@ void Links::DrainListener(size_t max_frames, std::vector<InboundFrame>& frames) 
     if (!user_id || !*user_id) {
       // Only reachable if ZAP did not run for this connection: never trust it.
       ++m_unauthenticated_dropped;
-      spdlog::warn("event=unauthenticated_frame_dropped reason=\"connection has no ZAP identity\"");
+      m_log_limiter.Warn("unauthenticated", "event=unauthenticated_frame_dropped reason=\"connection has no ZAP identity\"");
       continue;
     }
     InboundFrame f;

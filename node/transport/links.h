@@ -13,6 +13,7 @@
 #include <zmq.hpp>
 
 #include "node/common/bytes.h"
+#include "node/common/log_limiter.h"
 #include "node/common/result.h"
 #include "node/crypto/identity.h"
 
@@ -83,6 +84,7 @@ class Links {
   std::map<std::string, PeerLink> m_peers;
   uint64_t m_unauthenticated_dropped = 0;
   int m_monitor_counter = 0;
+  LogLimiter m_log_limiter;
 };
 
 }  // namespace tracenet::transport

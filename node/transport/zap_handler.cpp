@@ -52,10 +52,10 @@ void ZapHandler::Run() {
       std::memcpy(key.data(), request[6].data(), 32);
       member = m_admit(key);
       if (!member)
-        spdlog::warn("event=zap_refused peer_address={} client_key={} reason=\"transport key is not a configured peer\"",
+        m_log_limiter.Warn("zap_refused", "event=zap_refused peer_address={} client_key={} reason=\"transport key is not a configured peer\"",
                      address, ToHex(key).substr(0, 16));
     } else {
-      spdlog::warn("event=zap_refused peer_address={} reason=\"mechanism {} is not CURVE\"", address, mechanism);
+      m_log_limiter.Warn("zap_refused", "event=zap_refused peer_address={} reason=\"mechanism {} is not CURVE\"", address, mechanism);
     }
     (member ? m_admitted : m_refused)++;
     try {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "node/common/log_limiter.h"
 #include "node/crypto/secret.h"
 
 namespace tracenet::transport {
@@ -37,6 +38,7 @@ class ZapHandler {
   std::atomic<bool> m_stop{false};
   std::atomic<uint64_t> m_admitted{0};
   std::atomic<uint64_t> m_refused{0};
+  LogLimiter m_log_limiter;
   std::thread m_thread;
 };
 

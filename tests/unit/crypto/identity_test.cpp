@@ -5,20 +5,18 @@
 
 #include <filesystem>
 
+#include "tests/support/temp_dir.h"
+
 #include "node/crypto/primitives.h"
 
 namespace tracenet::crypto {
 namespace {
 
-std::string TempDir(const char* name) {
-  std::string dir = ::testing::TempDir() + "/" + name + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+using ::tracenet::test_support::FreshTempDir;
 
 TEST(IdentityTest, WritesOwnerOnlyFilesAndLoadsTheSameKeys) {
   ASSERT_TRUE(Init());
-  std::string dir = TempDir("identity_roundtrip");
+  std::string dir = FreshTempDir("identity_roundtrip");
   Identity id = GenerateIdentity();
   ASSERT_TRUE(WriteIdentity(dir, id));
   struct stat st {};
@@ -34,7 +32,7 @@ TEST(IdentityTest, WritesOwnerOnlyFilesAndLoadsTheSameKeys) {
 
 TEST(IdentityTest, RefusesAKeyFileThatOthersCanRead) {
   ASSERT_TRUE(Init());
-  std::string dir = TempDir("identity_perm");
+  std::string dir = FreshTempDir("identity_perm");
   ASSERT_TRUE(WriteIdentity(dir, GenerateIdentity()));
   ::chmod((dir + "/enc.key").c_str(), 0644);
   auto loaded = LoadIdentity(dir);
@@ -46,7 +44,7 @@ TEST(IdentityTest, RefusesAKeyFileThatOthersCanRead) {
 
 TEST(IdentityTest, RefusesToOverwriteExistingKeys) {
   ASSERT_TRUE(Init());
-  std::string dir = TempDir("identity_overwrite");
+  std::string dir = FreshTempDir("identity_overwrite");
   Identity first = GenerateIdentity();
   ASSERT_TRUE(WriteIdentity(dir, first));
   EXPECT_FALSE(WriteIdentity(dir, GenerateIdentity()));
@@ -55,7 +53,7 @@ TEST(IdentityTest, RefusesToOverwriteExistingKeys) {
 
 TEST(IdentityTest, RefusesAMalformedKeyFile) {
   ASSERT_TRUE(Init());
-  std::string dir = TempDir("identity_malformed");
+  std::string dir = FreshTempDir("identity_malformed");
   ASSERT_TRUE(WriteIdentity(dir, GenerateIdentity()));
   FILE* f = std::fopen((dir + "/sign.key").c_str(), "w");
   std::fputs("ed25519-secret nothex\n", f);

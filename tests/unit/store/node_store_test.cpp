@@ -4,14 +4,12 @@
 
 #include <filesystem>
 
+#include "tests/support/temp_dir.h"
+
 namespace tracenet::store {
 namespace {
 
-std::string FreshDir(const char* name) {
-  std::string dir = ::testing::TempDir() + "/" + name + std::to_string(::getpid());
-  std::filesystem::remove_all(dir);
-  return dir;
-}
+using ::tracenet::test_support::FreshTempDir;
 
 OutboxEntry Entry(uint8_t id, std::string peer = "USA") {
   OutboxEntry e;
@@ -24,7 +22,7 @@ OutboxEntry Entry(uint8_t id, std::string peer = "USA") {
 }
 
 TEST(NodeStoreTest, OutboxKeepsMessagesAcrossReopenUntilRemoved) {
-  std::string dir = FreshDir("outbox");
+  std::string dir = FreshTempDir("outbox");
   {
     auto store = NodeStore::Open(dir);
     ASSERT_TRUE(store) << store.error().message;
@@ -58,7 +56,7 @@ TEST(NodeStoreTest, OutboxKeepsMessagesAcrossReopenUntilRemoved) {
 }
 
 TEST(NodeStoreTest, FailedTransactionLeavesNothingBehind) {
-  std::string dir = FreshDir("abort");
+  std::string dir = FreshTempDir("abort");
   auto store = NodeStore::Open(dir);
   Status s = (*store)->env().Write([&](Txn& txn) -> Status {
     OutboxEntry e = Entry(1);
@@ -73,7 +71,7 @@ TEST(NodeStoreTest, FailedTransactionLeavesNothingBehind) {
 }
 
 TEST(NodeStoreTest, SeenEntriesArePrunedOnlyAfterExpiry) {
-  std::string dir = FreshDir("seen");
+  std::string dir = FreshTempDir("seen");
   auto store = NodeStore::Open(dir);
   ASSERT_TRUE((*store)->env().Write([&](Txn& txn) -> Status {
     (void)(*store)->RememberSeen(txn, Bytes(16, 1), SeenEntry{100, 1, Bytes{7}});
@@ -88,7 +86,7 @@ TEST(NodeStoreTest, SeenEntriesArePrunedOnlyAfterExpiry) {
 }
 
 TEST(NodeStoreTest, MapGrowsInsteadOfFailingWhenFull) {
-  std::string dir = FreshDir("grow");
+  std::string dir = FreshTempDir("grow");
   auto env = Env::Open(dir, {"data"}, size_t{1} << 20);  // 1 MiB
   ASSERT_TRUE(env);
   Bytes value(4096, 0xab);
