@@ -34,10 +34,19 @@ struct SentMessage {
 class Outgoing {
  public:
   virtual ~Outgoing() = default;
-  // Seals `payload` for `recipient` and adds it to the outbox.
-  virtual Result<SentMessage> Send(store::Txn& txn, const std::string& recipient,
-                                   protocol::wire::MessageKind kind, ByteView payload,
-                                   ByteView message_id = {}) = 0;
+  // Encrypts and signs; touches no state, so it may run on any thread before the transaction.
+  virtual Result<protocol::Sealed> Seal(const std::string& recipient, protocol::wire::MessageKind kind,
+                                        ByteView payload, ByteView message_id = {}) const = 0;
+  // Adds a sealed envelope to the outbox inside the current transaction.
+  virtual Result<SentMessage> Enqueue(store::Txn& txn, const std::string& recipient,
+                                      protocol::wire::MessageKind kind, protocol::Sealed sealed) = 0;
+
+  Result<SentMessage> Send(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
+                           ByteView payload, ByteView message_id = {}) {
+    auto sealed = Seal(recipient, kind, payload, message_id);
+    if (!sealed) return sealed.error();
+    return Enqueue(txn, recipient, kind, std::move(sealed.value()));
+  }
 };
 
 }  // namespace tracenet::messaging

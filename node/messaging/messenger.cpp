@@ -48,19 +48,57 @@ size_t Messenger::queued_for(const std::string& peer) const {
   return it == m_queues.end() ? 0 : it->second.by_seq.size();
 }
 
-Status Messenger::HandleFrame(store::Txn& txn, const transport::InboundFrame& frame,
-                              std::vector<HopReply>& replies) {
-  ++m_counters.frames_received;
+PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const {
+  PreparedFrame p;
+  p.frame = &frame;
+  p.message_id = Bytes(16, 0);  // until something names the message
   ByteView bytes(static_cast<const uint8_t*>(frame.data.data()), frame.data.size());
   auto decoded = protocol::DecodeLinkFrame(bytes, m_options.max_message_bytes + 1024);
   if (!decoded) {
-    // Nothing identifies the message: answer with an all-zero id so the peer sees the reason.
-    Reject(frame, Bytes(16, 0), decoded.error(), replies);
+    p.error = decoded.error();
+    return p;
+  }
+  if (auto* ack = std::get_if<HopAckFrame>(&*decoded)) {
+    p.ack = std::move(*ack);
+    return p;
+  }
+  ByteView envelope = std::get<protocol::DeliverFrame>(*decoded).envelope;
+  auto opened = protocol::OpenEnvelope(envelope, *m_keys, {now_ms, m_options.clock_skew_ms, m_options.max_message_bytes});
+  if (!opened) {
+    if (auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes)) p.message_id = parsed->header.message_id;
+    p.error = opened.error();
+    return p;
+  }
+  p.message_id = opened->header.message_id;
+  if (opened->header.sender != frame.member) {
+    p.error = MakeError(Errc::kSenderMismatch, "envelope claims sender " + opened->header.sender +
+                                                   " but the link is authenticated as " + frame.member);
+    return p;
+  }
+  if (Status s = protocol::CheckPayload(opened->header.kind, opened->payload); !s) {
+    p.error = s.error();
+    return p;
+  }
+  p.opened = std::move(opened.value());
+  return p;
+}
+
+std::vector<PreparedFrame> Messenger::PrepareAll(const std::vector<transport::InboundFrame>& frames, WorkPool& pool) const {
+  std::vector<PreparedFrame> prepared(frames.size());
+  uint64_t now = m_clock.NowMs();
+  pool.ForEach(frames.size(), [&](size_t i) { prepared[i] = Prepare(frames[i], now); });
+  return prepared;
+}
+
+Status Messenger::HandleFrame(store::Txn& txn, const PreparedFrame& prepared, std::vector<HopReply>& replies) {
+  ++m_counters.frames_received;
+  const transport::InboundFrame& frame = *prepared.frame;
+  if (prepared.ack) return HandleHopAck(txn, frame.member, *prepared.ack);
+  if (!prepared.opened) {
+    Reject(frame, prepared.message_id, prepared.error, replies);
     return Status::Ok();
   }
-  if (auto* deliver = std::get_if<protocol::DeliverFrame>(&*decoded))
-    return HandleDeliver(txn, frame, deliver->envelope, replies);
-  return HandleHopAck(txn, frame.member, std::get<HopAckFrame>(*decoded));
+  return HandleDeliver(txn, frame, *prepared.opened, replies);
 }
 
 void Messenger::Reply(const transport::InboundFrame& frame, Bytes ack, std::vector<HopReply>& replies) {
@@ -79,28 +117,8 @@ void Messenger::Reject(const transport::InboundFrame& frame, ByteView message_id
 }
 
 Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame,
-                                ByteView envelope, std::vector<HopReply>& replies) {
-  protocol::OpenOptions options{m_clock.NowMs(), m_options.clock_skew_ms, m_options.max_message_bytes};
-  auto opened = protocol::OpenEnvelope(envelope, *m_keys, options);
-  if (!opened) {
-    // Name the message in the ack when its header at least parses.
-    auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes);
-    Reject(frame, parsed ? ByteView(parsed->header.message_id) : ByteView(Bytes(16, 0)),
-           opened.error(), replies);
-    return Status::Ok();
-  }
-  const protocol::Header& h = opened->header;
-  if (h.sender != frame.member) {
-    Reject(frame, h.message_id,
-           MakeError(Errc::kSenderMismatch, "envelope claims sender " + h.sender +
-                                                " but the link is authenticated as " + frame.member),
-           replies);
-    return Status::Ok();
-  }
-  if (Status s = protocol::CheckPayload(h.kind, opened->payload); !s) {
-    Reject(frame, h.message_id, s.error(), replies);
-    return Status::Ok();
-  }
+                                const protocol::Opened& opened, std::vector<HopReply>& replies) {
+  const protocol::Header& h = opened.header;
   if (auto seen = m_store.FindSeen(txn, h.message_id)) {
     // At-least-once delivery: acknowledge again and replay the original receipt, no new effect.
     ++m_counters.duplicates;
@@ -117,39 +135,60 @@ Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& 
     Reject(frame, h.message_id, MakeError(Errc::kBackpressure, "outbox is full; retry later"), replies);
     return Status::Ok();
   }
-  if (Status s = m_handler.OnAccepted(txn, *opened, *this); !s) return s;
+  if (Status s = m_handler.OnAccepted(txn, opened, *this); !s) return s;
 
   store::SeenEntry seen;
   seen.expires_at_ms = h.expires_at_ms + m_options.clock_skew_ms;
   seen.accepted_at_ms = m_clock.NowMs();
-  if (h.kind != wire::MessageKind::DeliveryReceipt) {
-    flatbuffers::FlatBufferBuilder b(128);
-    b.Finish(wire::CreateDeliveryReceipt(
-        b, b.CreateVector(h.message_id),
-        b.CreateVector(opened->envelope_hash.data(), opened->envelope_hash.size()), seen.accepted_at_ms));
-    auto receipt = protocol::SealEnvelope(*m_keys, h.sender, wire::MessageKind::DeliveryReceipt,
-                                          ByteView(b.GetBufferPointer(), b.GetSize()),
-                                          m_clock.NowMs(), m_options.message_ttl_ms);
-    if (!receipt) return receipt.error();
-    store::OutboxEntry entry;
-    entry.peer = h.sender;
-    entry.message_id = receipt->message_id;
-    entry.expires_at_ms = receipt->expires_at_ms;
-    entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
-    entry.envelope = receipt->bytes;
-    seen.receipt_envelope = std::move(receipt->bytes);
-    if (Status s = AddEntry(txn, std::move(entry)); !s) return s;
-  }
+  // Remembered now so a copy later in the same batch is a duplicate; FinishBatch adds the receipt.
   if (Status s = m_store.RememberSeen(txn, h.message_id, seen); !s) return s;
+  if (h.kind != wire::MessageKind::DeliveryReceipt)
+    m_batch.to_receipt[h.sender].push_back({h.message_id, opened.envelope_hash, seen});
   ++m_counters.envelopes_accepted;
   Reply(frame, protocol::EncodeHopAck(h.message_id, wire::HopStatus::Accepted, std::nullopt, "accepted"),
         replies);
   return Status::Ok();
 }
 
+Status Messenger::FinishBatch(store::Txn& txn) {
+  for (auto& [sender, accepted] : m_batch.to_receipt) {
+    flatbuffers::FlatBufferBuilder b(64 + accepted.size() * 72);
+    std::vector<flatbuffers::Offset<wire::ReceiptEntry>> entries;
+    uint64_t keep_until = 0;
+    for (const Receipted& r : accepted) {
+      entries.push_back(wire::CreateReceiptEntry(b, b.CreateVector(r.message_id),
+                                                 b.CreateVector(r.envelope_hash.data(), r.envelope_hash.size())));
+      keep_until = std::max(keep_until, r.seen.expires_at_ms);
+    }
+    b.Finish(wire::CreateDeliveryReceipt(b, b.CreateVector(entries), m_clock.NowMs()));
+    auto receipt = protocol::SealEnvelope(*m_keys, sender, wire::MessageKind::DeliveryReceipt,
+                                          ByteView(b.GetBufferPointer(), b.GetSize()), m_clock.NowMs(),
+                                          m_options.message_ttl_ms);
+    if (!receipt) return receipt.error();
+    auto key = m_store.KeepReceipt(txn, keep_until, receipt->message_id, receipt->bytes);
+    if (!key) return key.error();
+    for (Receipted& r : accepted) {
+      r.seen.receipt_key = *key;
+      if (Status s = m_store.RememberSeen(txn, r.message_id, r.seen); !s) return s;
+    }
+    store::OutboxEntry entry;
+    entry.peer = sender;
+    entry.message_id = receipt->message_id;
+    entry.expires_at_ms = receipt->expires_at_ms;
+    entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
+    entry.envelope = std::move(receipt->bytes);
+    if (Status s = AddEntry(txn, std::move(entry)); !s) return s;
+  }
+  m_batch.to_receipt.clear();
+  return Status::Ok();
+}
+
 Status Messenger::ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen) {
-  if (seen.receipt_envelope.empty()) return Status::Ok();
-  auto parsed = protocol::ParseEnvelope(seen.receipt_envelope, seen.receipt_envelope.size());
+  if (seen.receipt_key.empty()) return Status::Ok();  // a receipt itself, or receipted later in this batch
+  auto envelope = m_store.FindReceipt(txn, seen.receipt_key);
+  if (!envelope) return Status::Ok();  // already pruned: the original has expired
+  Bytes receipt_bytes(envelope->begin(), envelope->end());
+  auto parsed = protocol::ParseEnvelope(receipt_bytes, receipt_bytes.size());
   if (!parsed) return Status::Ok();  // cannot happen for bytes this node wrote; nothing to replay
   if (txn.Get(m_store.table("outbox_by_id"), parsed->header.message_id)) return Status::Ok();
   store::OutboxEntry entry;
@@ -157,7 +196,7 @@ Status Messenger::ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen) {
   entry.message_id = parsed->header.message_id;
   entry.expires_at_ms = parsed->header.expires_at_ms;
   entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
-  entry.envelope = seen.receipt_envelope;
+  entry.envelope = std::move(receipt_bytes);
   return AddEntry(txn, std::move(entry));
 }
 
@@ -187,22 +226,25 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
   return m_handler.OnUndeliverable(txn, ack.message_id, peer, MakeError(ack.error, ack.detail));
 }
 
-Result<SentMessage> Messenger::Send(store::Txn& txn, const std::string& recipient,
-                                    wire::MessageKind kind, ByteView payload, ByteView message_id) {
+Result<protocol::Sealed> Messenger::Seal(const std::string& recipient, wire::MessageKind kind, ByteView payload,
+                                         ByteView message_id) const {
   if (payload.size() + 1024 > m_options.max_message_bytes)
     return MakeError(Errc::kOversized, "message of " + std::to_string(payload.size()) +
                                            " bytes exceeds the limit of " +
-                                           std::to_string(m_options.max_message_bytes));
-  auto sealed = protocol::SealEnvelope(*m_keys, recipient, kind, payload, m_clock.NowMs(),
-                                       m_options.message_ttl_ms, message_id);
-  if (!sealed) return sealed.error();
+                                           std::to_string(m_options.max_message_bytes - 1024));
+  return protocol::SealEnvelope(*m_keys, recipient, kind, payload, m_clock.NowMs(), m_options.message_ttl_ms,
+                                message_id);
+}
+
+Result<SentMessage> Messenger::Enqueue(store::Txn& txn, const std::string& recipient, wire::MessageKind kind,
+                                       protocol::Sealed sealed) {
   store::OutboxEntry entry;
   entry.peer = recipient;
-  entry.message_id = sealed->message_id;
-  entry.expires_at_ms = sealed->expires_at_ms;
+  entry.message_id = sealed.message_id;
+  entry.expires_at_ms = sealed.expires_at_ms;
   entry.kind = static_cast<uint32_t>(kind);
-  entry.envelope = std::move(sealed->bytes);
-  SentMessage sent{sealed->message_id, crypto::Hash256(entry.envelope)};
+  entry.envelope = std::move(sealed.bytes);
+  SentMessage sent{sealed.message_id, crypto::Hash256(entry.envelope)};
   if (Status s = AddEntry(txn, std::move(entry)); !s) return s.error();
   return sent;
 }

@@ -17,6 +17,7 @@
 
 #include "node/common/clock.h"
 #include "node/common/log_limiter.h"
+#include "node/common/work_pool.h"
 #include "node/messaging/counters.h"
 #include "node/messaging/delivery_handler.h"
 #include "node/protocol/keyring.h"
@@ -37,6 +38,16 @@ struct MessengerOptions {
   size_t cached_frames_per_peer = 4096;  // frames kept in memory; the rest are read from LMDB
 };
 
+// A frame after the work that needs no store: decoding, signature, decryption, payload checks.
+// Done outside the batch transaction, in parallel.
+struct PreparedFrame {
+  const transport::InboundFrame* frame = nullptr;
+  std::optional<protocol::HopAckFrame> ack;  // a hop acknowledgement
+  std::optional<protocol::Opened> opened;    // an envelope that passed every check
+  Bytes message_id;                          // for the reply; zeros when unreadable
+  Error error{Errc::kInternal, ""};          // why it was refused (when neither of the above)
+};
+
 // A hop acknowledgement to send once the batch has committed.
 struct HopReply {
   bool via_listener = false;
@@ -54,12 +65,18 @@ class Messenger final : public Outgoing {
   // Startup sweep: rebuilds the send queues from the outbox so retries resume after a restart.
   Status LoadOutbox();
 
+  // --- before the batch transaction (thread-safe: reads only immutable state) ---
+  std::vector<PreparedFrame> PrepareAll(const std::vector<transport::InboundFrame>& frames, WorkPool& pool) const;
+
   // --- inside the batch write transaction ---
-  Status HandleFrame(store::Txn& txn, const transport::InboundFrame& frame,
-                     std::vector<HopReply>& replies);
-  Result<SentMessage> Send(store::Txn& txn, const std::string& recipient,
-                           protocol::wire::MessageKind kind, ByteView payload,
-                           ByteView message_id = {}) override;
+  Status HandleFrame(store::Txn& txn, const PreparedFrame& frame, std::vector<HopReply>& replies);
+  Result<protocol::Sealed> Seal(const std::string& recipient, protocol::wire::MessageKind kind,
+                                ByteView payload, ByteView message_id = {}) const override;
+  Result<SentMessage> Enqueue(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
+                              protocol::Sealed sealed) override;
+  // Seals one DeliveryReceipt per sender for the envelopes accepted in this batch; call once
+  // after the batch's frames, before commit. One signature then covers many messages.
+  Status FinishBatch(store::Txn& txn);
   // Drops outbox entries past their expiry, telling the handler.
   Status ExpireOutbox(store::Txn& txn);
   bool OutboxFull() const { return m_outbox_size >= m_options.max_outbox; }
@@ -92,13 +109,20 @@ class Messenger final : public Outgoing {
     uint64_t not_before_ms = 0;  // set by a Deferred ack
     uint32_t deferrals = 0;
   };
+  struct Receipted {
+    Bytes message_id;
+    crypto::Hash32 envelope_hash;
+    store::SeenEntry seen;
+  };
   struct BatchChanges {
     std::vector<store::OutboxEntry> added;
     std::vector<std::pair<std::string, std::string>> removed;  // peer, message id
     std::vector<std::string> deferred_peers;
+    std::map<std::string, std::vector<Receipted>> to_receipt;  // by sender
   };
 
-  Status HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame, ByteView envelope,
+  PreparedFrame Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const;
+  Status HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame, const protocol::Opened& opened,
                        std::vector<HopReply>& replies);
   Status HandleHopAck(store::Txn& txn, const std::string& peer, const protocol::HopAckFrame& ack);
   Status ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen);

@@ -68,9 +68,12 @@ Status CheckPayload(wire::MessageKind kind, ByteView payload) {
     case wire::MessageKind::DeliveryReceipt: {
       auto* r = Verified<wire::DeliveryReceipt>(payload);
       if (!r) return Invalid("payload is not a valid DeliveryReceipt");
-      if (!IsId(r->receipted_message_id())) return Invalid("receipted_message_id must be 16 bytes");
-      if (!r->envelope_hash() || r->envelope_hash()->size() != 32)
-        return Invalid("envelope_hash must be 32 bytes");
+      if (r->entries()->size() == 0) return Invalid("a receipt must name at least one envelope");
+      for (const wire::ReceiptEntry* e : *r->entries()) {
+        if (!IsId(e->message_id())) return Invalid("receipt entry message_id must be 16 bytes");
+        if (!e->envelope_hash() || e->envelope_hash()->size() != 32)
+          return Invalid("receipt entry envelope_hash must be 32 bytes");
+      }
       return Status::Ok();
     }
     case wire::MessageKind::Error: {

@@ -70,6 +70,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   if (!pending) return pending.error();
   for (trace::LookupJob& job : *pending) node->m_registry->Enqueue(std::move(job));
 
+  // Verification dominates the CPU cost per message: spread it over the cores, the loop included.
+  node->m_crypto_pool = std::make_unique<WorkPool>(std::max(1u, std::thread::hardware_concurrency()) - 1);
   node->m_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   std::weak_ptr<const protocol::Keyring> ring = node->m_keys;
   node->m_zap = std::make_unique<transport::ZapHandler>(
@@ -124,26 +126,47 @@ Status Node::RunCommand(const std::function<Status(store::Txn&)>& apply) {
 }
 
 Result<Bytes> Node::Submit(const std::string& recipient, trace::wire::TraceRequestT request) {
-  if (!m_keys->FindPeer(recipient))
-    return MakeError(Errc::kInvalidArgument, "recipient " + recipient + " is not a configured peer");
-  Bytes case_id;
-  auto shared_request = std::make_shared<trace::wire::TraceRequestT>(std::move(request));
-  Status s = RunCommand([&, shared_request](store::Txn& txn) -> Status {
-    if (m_messenger->OutboxFull())
+  std::vector<SubmitItem> one;
+  one.push_back({recipient, std::move(request)});
+  auto ids = SubmitMany(std::move(one));
+  if (!ids) return ids.error();
+  return ids->front();
+}
+
+Result<std::vector<Bytes>> Node::SubmitMany(std::vector<SubmitItem> items) {
+  // Everything that could refuse a request — and the signing — happens here, on the caller's
+  // thread, so inside the batch transaction only a storage failure can stop a submit, and that
+  // fails the whole batch.
+  auto prepared = std::make_shared<std::vector<trace::TraceService::PreparedSubmit>>();
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string which = items.size() > 1 ? "request " + std::to_string(i + 1) + ": " : "";
+    if (!m_keys->FindPeer(items[i].recipient))
+      return MakeError(Errc::kInvalidArgument, which + "recipient " + items[i].recipient + " is not a configured peer");
+    auto p = m_trace->PrepareSubmit(items[i].recipient, std::move(items[i].request));
+    if (!p) return MakeError(p.error().code, which + p.error().message);
+    prepared->push_back(std::move(p.value()));
+  }
+  std::vector<Bytes> case_ids;
+  Status s = RunCommand([&, prepared](store::Txn& txn) -> Status {
+    case_ids.clear();  // Write() may run this again after growing the map
+    if (m_messenger->outbox_size() + prepared->size() > m_config.max_outbox)
       return MakeError(Errc::kBackpressure, "outbox is full (" + std::to_string(m_config.max_outbox) +
                                                 " messages); try again when peers have caught up");
-    // Submit moves fields out of the request; keep the original for a rerun after map growth.
-    auto id = m_trace->Submit(txn, recipient, *shared_request);
-    if (!id) return id.error();
-    case_id = *id;
+    for (const trace::TraceService::PreparedSubmit& p : *prepared) {
+      auto id = m_trace->Submit(txn, p);
+      if (!id) return MakeError(Errc::kIo, "submit failed inside the batch: " + id.error().message);
+      case_ids.push_back(*id);
+    }
     return Status::Ok();
   });
   if (!s) return s.error();
-  return case_id;
+  return case_ids;
 }
 
 Status Node::Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn) {
-  return m_store->env().Read([&](store::Txn& txn) { return fn(txn, m_trace->cases()); });
+  // A store of its own: the loop's keeps uncommitted changes of the batch in progress.
+  trace::CaseStore reader(*m_store, m_identity.storage_key);
+  return m_store->env().Read([&](store::Txn& txn) { return fn(txn, reader); });
 }
 
 NodeStatus Node::Snapshot() const {
@@ -216,12 +239,13 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
                         bool sweep) {
   std::vector<messaging::HopReply> replies;
   std::vector<Status> results(commands.size());
+  std::vector<messaging::PreparedFrame> prepared = m_messenger->PrepareAll(frames, *m_crypto_pool);
   Status committed = m_store->env().Write([&](store::Txn& txn) -> Status {
     // Write() may run this again after growing the map: start from a clean slate each time.
     replies.clear();
     m_messenger->AbortBatch();
     m_trace->AbortBatch();
-    for (const transport::InboundFrame& frame : frames)
+    for (const messaging::PreparedFrame& frame : prepared)
       if (Status s = m_messenger->HandleFrame(txn, frame, replies); !s) return s;
     for (size_t i = 0; i < commands.size(); ++i) {
       results[i] = commands[i]->apply(txn);
@@ -229,12 +253,13 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     }
     for (const LookupOutcome& outcome : lookups)
       if (Status s = m_trace->ApplyLookup(txn, outcome.job, outcome.findings); !s) return s;
+    if (Status s = m_messenger->FinishBatch(txn); !s) return s;
     if (sweep) {
       if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;
       auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);
       if (!pruned) return pruned.error();
     }
-    return Status::Ok();
+    return m_trace->FinishBatch(txn);
   });
   if (!committed) {
     ++m_counters.commit_failures;

@@ -39,8 +39,14 @@ class Node {
   // Runs until `stop` becomes true.
   Status Run(const std::atomic<bool>& stop);
 
+  struct SubmitItem {
+    std::string recipient;
+    trace::wire::TraceRequestT request;
+  };
   // Durable before acknowledged: returns the case id once the case and its request are committed.
   Result<Bytes> Submit(const std::string& recipient, trace::wire::TraceRequestT request);
+  // All or nothing: every request is checked first, then all are committed in one transaction.
+  Result<std::vector<Bytes>> SubmitMany(std::vector<SubmitItem> items);
   NodeStatus Snapshot() const;
   // A read-only snapshot for the API.
   Status Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn);
@@ -73,6 +79,7 @@ class Node {
   std::unique_ptr<transport::ZapHandler> m_zap;
   std::unique_ptr<transport::Links> m_links;
   std::unique_ptr<RegistryWorker> m_registry;
+  std::unique_ptr<WorkPool> m_crypto_pool;
   std::string m_bound_endpoint;
   int m_wake_fd = -1;
 

@@ -6,12 +6,12 @@ namespace tracenet::store {
 
 namespace {
 const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id", "seen",
-                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case"};
+                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts"};
 constexpr uint8_t kRecordVersion = 1;
 
 Bytes EncodeSeen(const SeenEntry& e) {
   return RecordWriter().U8(kRecordVersion).U64(e.expires_at_ms).U64(e.accepted_at_ms)
-      .Blob(e.receipt_envelope).Take();
+      .Blob(e.receipt_key).Take();
 }
 
 std::optional<SeenEntry> DecodeSeen(ByteView v) {
@@ -20,7 +20,7 @@ std::optional<SeenEntry> DecodeSeen(ByteView v) {
   uint8_t version = r.U8();
   e.expires_at_ms = r.U64();
   e.accepted_at_ms = r.U64();
-  e.receipt_envelope = r.Blob();
+  e.receipt_key = r.Blob();
   if (!r.ok() || version != kRecordVersion) return std::nullopt;
   return e;
 }
@@ -134,7 +134,26 @@ Result<size_t> NodeStore::PruneSeen(Txn& txn, uint64_t before_ms, size_t max_ent
     if (auto r = txn.Delete(table("seen"), id); !r) return r.error();
     if (auto r = txn.Delete(table("seen_expiry"), key); !r) return r.error();
   }
-  return expired.size();
+  std::vector<Bytes> old_receipts;
+  s = txn.Scan(table("receipts"), {}, [&](ByteView k, ByteView) {
+    if (U64FromKey(k) >= before_ms || old_receipts.size() >= max_entries) return false;
+    old_receipts.emplace_back(k.begin(), k.end());
+    return true;
+  });
+  if (!s) return s.error();
+  for (const Bytes& key : old_receipts)
+    if (auto r = txn.Delete(table("receipts"), key); !r) return r.error();
+  return expired.size() + old_receipts.size();
+}
+
+Result<Bytes> NodeStore::KeepReceipt(Txn& txn, uint64_t keep_until_ms, ByteView receipt_id, ByteView envelope) {
+  Bytes key = ExpiryKey(keep_until_ms, receipt_id);
+  if (Status s = txn.Put(table("receipts"), key, envelope); !s) return s.error();
+  return key;
+}
+
+std::optional<ByteView> NodeStore::FindReceipt(Txn& txn, ByteView key) const {
+  return txn.Get(table("receipts"), key);
 }
 
 Result<uint64_t> NodeStore::NextSequence(Txn& txn, std::string_view name) {

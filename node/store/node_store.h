@@ -8,7 +8,9 @@
 //                                                           (MDB_APPEND: the sequence only grows)
 //   outbox_by_id  16-byte message id        -> u64 BE seq   find an outbox entry from a hop ack
 //   seen          16-byte message id        -> SeenEntry    accepted envelopes, until expiry;
-//                                                           holds the receipt to replay to a duplicate
+//                                                           names the receipt to replay to a duplicate
+//   receipts      u64 BE keep-until ms ++ receipt id -> Envelope   receipts sent, kept while any
+//                                                           envelope they cover may still be retried
 //   seen_expiry   u64 BE expiry ms ++ id    -> empty        prune order for `seen`
 //   cases         16-byte case id           -> sealed case record (trace layer, storage key)
 //   case_order    u64 BE sequence           -> case id      listing order (MDB_APPEND)
@@ -41,7 +43,7 @@ struct OutboxEntry {
 struct SeenEntry {
   uint64_t expires_at_ms = 0;
   uint64_t accepted_at_ms = 0;
-  Bytes receipt_envelope;  // the DeliveryReceipt sent for it (empty for receipts themselves)
+  Bytes receipt_key;  // key in `receipts` of the receipt that covered it (empty for receipts)
 };
 
 class NodeStore {
@@ -61,8 +63,13 @@ class NodeStore {
   // Replay set.
   std::optional<SeenEntry> FindSeen(Txn& txn, ByteView message_id) const;
   Status RememberSeen(Txn& txn, ByteView message_id, const SeenEntry& entry);
-  // Forgets up to `max_entries` entries whose expiry is before `before_ms`; returns how many.
+  // Forgets up to `max_entries` seen entries and receipts kept until before `before_ms`;
+  // returns how many were removed.
   Result<size_t> PruneSeen(Txn& txn, uint64_t before_ms, size_t max_entries);
+
+  // Keeps a sent receipt until `keep_until_ms`; returns its key for SeenEntry::receipt_key.
+  Result<Bytes> KeepReceipt(Txn& txn, uint64_t keep_until_ms, ByteView receipt_id, ByteView envelope);
+  std::optional<ByteView> FindReceipt(Txn& txn, ByteView key) const;
 
   // Next value of a named monotonic sequence kept in `meta` (used for case_order).
   Result<uint64_t> NextSequence(Txn& txn, std::string_view name);

@@ -19,11 +19,21 @@ Status CaseStore::Create(store::Txn& txn, CaseRecord& record) {
   return Update(txn, record);
 }
 
-Status CaseStore::Update(store::Txn& txn, const CaseRecord& record) {
-  return txn.Put(m_store.table("cases"), record.case_id, Seal(record));
+Status CaseStore::Update(store::Txn&, const CaseRecord& record) {
+  m_dirty[record.case_id] = std::make_unique<CaseRecord>(record);
+  return Status::Ok();
+}
+
+Status CaseStore::Flush(store::Txn& txn) {
+  for (const auto& [id, record] : m_dirty)
+    if (Status s = txn.Put(m_store.table("cases"), id, Seal(*record)); !s) return s;
+  m_dirty.clear();
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<CaseRecord>> CaseStore::Find(store::Txn& txn, ByteView case_id) const {
+  if (auto it = m_dirty.find(Bytes(case_id.begin(), case_id.end())); it != m_dirty.end())
+    return std::make_unique<CaseRecord>(*it->second);
   auto sealed = txn.Get(m_store.table("cases"), case_id);
   if (!sealed) return std::unique_ptr<CaseRecord>();
   auto plain = crypto::AeadOpen(m_key, case_id, *sealed);

@@ -1,10 +1,14 @@
 // Case records at rest: FlatBuffers CaseRecord sealed with the node's storage key (AEAD, the
 // case id as associated data, so a record cannot be moved under another id unnoticed).
 // Tables used: cases, case_order, message_case (see node/store/node_store.h).
-// Thread-safety: stateless apart from the key; callers pass their transaction.
+// Within one write batch, changed records are kept decoded and written once at Flush: a request's
+// hop ack, receipt and acknowledgement often land in the same batch, and each rewrite would
+// otherwise unseal, decode, encode and reseal the record again.
+// Thread-safety: an instance belongs to one thread (the node loop has one; readers make their own).
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "node/crypto/secret.h"
@@ -23,7 +27,12 @@ class CaseStore {
 
   // Adds a new case at the end of the listing order.
   Status Create(store::Txn& txn, CaseRecord& record);
+  // Takes the record into the batch; it reaches the table at Flush.
   Status Update(store::Txn& txn, const CaseRecord& record);
+  // Writes every record changed in this batch; call once before the batch commits.
+  Status Flush(store::Txn& txn);
+  // Forgets changes of a batch that will not commit.
+  void Discard() { m_dirty.clear(); }
   // nullptr when absent; Errc::kIo when the record does not open under the storage key.
   Result<std::unique_ptr<CaseRecord>> Find(store::Txn& txn, ByteView case_id) const;
   // Newest first. Stop by returning false.
@@ -37,6 +46,7 @@ class CaseStore {
   Bytes Seal(const CaseRecord& record) const;
   store::NodeStore& m_store;
   const crypto::SymmetricKey& m_key;
+  std::map<Bytes, std::unique_ptr<CaseRecord>> m_dirty;
 };
 
 }  // namespace tracenet::trace

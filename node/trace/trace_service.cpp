@@ -42,33 +42,43 @@ void TraceService::Record(CaseRecord& record, std::string_view event, std::strin
   if (AdvancesTo(record.state, event)) record.state = std::string(event);
 }
 
-Result<Bytes> TraceService::Submit(store::Txn& txn, const std::string& recipient,
-                                   wire::TraceRequestT request) {
-  uint64_t now = m_clock.NowMs();
-  Bytes case_id = protocol::NewMessageId();
-  if (request.request_id.empty()) request.request_id = ToHex(case_id);
-  request.requested_at_ms = now;
-  request.response_due_at_ms = now + DeadlineFor(request.priority);
+Result<TraceService::PreparedSubmit> TraceService::PrepareSubmit(const std::string& recipient,
+                                                                 wire::TraceRequestT request) const {
+  PreparedSubmit p;
+  p.recipient = recipient;
+  p.case_id = protocol::NewMessageId();
+  p.submitted_at_ms = m_clock.NowMs();
+  if (request.request_id.empty()) request.request_id = ToHex(p.case_id);
+  request.requested_at_ms = p.submitted_at_ms;
+  request.response_due_at_ms = p.due_at_ms = p.submitted_at_ms + DeadlineFor(request.priority);
   if (request.requesting_state.empty()) request.requesting_state = m_options.self_id;
-  Bytes payload = Pack<wire::TraceRequest>(request);
-  if (Status s = protocol::CheckPayload(wire::MessageKind::TraceRequest, payload); !s)
+  p.payload = Pack<wire::TraceRequest>(request);
+  if (Status s = protocol::CheckPayload(wire::MessageKind::TraceRequest, p.payload); !s)
     return MakeError(Errc::kInvalidArgument, s.error().message);
-  auto sent = m_outgoing->Send(txn, recipient, wire::MessageKind::TraceRequest, payload, case_id);
-  if (!sent) return sent.error();
+  auto sealed = m_outgoing->Seal(recipient, wire::MessageKind::TraceRequest, p.payload, p.case_id);
+  if (!sealed) return sealed.error();
+  p.sealed = std::move(sealed.value());
+  p.summary = "trace request " + request.request_id + " for serial " +
+              (request.weapon->serial.empty() ? std::string("(obliterated)") : request.weapon->serial) +
+              " queued for " + recipient;
+  return p;
+}
 
+Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
+  auto sent = m_outgoing->Enqueue(txn, p.recipient, wire::MessageKind::TraceRequest, p.sealed);
+  if (!sent) return sent.error();
   CaseRecord record;
-  record.case_id = case_id;
+  record.case_id = p.case_id;
   record.direction = local::CaseDirection::Outgoing;
-  record.peer = recipient;
-  record.created_at_ms = now;
-  record.due_at_ms = request.response_due_at_ms;
-  record.request = std::move(payload);
+  record.peer = p.recipient;
+  record.created_at_ms = p.submitted_at_ms;
+  record.due_at_ms = p.due_at_ms;
+  record.request = p.payload;
   record.request_envelope_hash.assign(sent->envelope_hash.begin(), sent->envelope_hash.end());
-  Record(record, state::kSubmitted,
-         "trace request " + request.request_id + " for serial " + request.weapon->serial + " queued for " + recipient);
+  Record(record, state::kSubmitted, p.summary);
   if (Status s = m_cases.Create(txn, record); !s) return s.error();
-  if (Status s = m_cases.LinkMessage(txn, case_id, case_id); !s) return s.error();
-  return case_id;
+  if (Status s = m_cases.LinkMessage(txn, p.case_id, p.case_id); !s) return s.error();
+  return p.case_id;
 }
 
 Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message,
@@ -180,24 +190,31 @@ Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message
 
 Status TraceService::OnReceipt(store::Txn& txn, const protocol::Opened& message) {
   const auto* receipt = Root<wire::DeliveryReceipt>(message.payload);
-  ByteView receipted(receipt->receipted_message_id()->data(), receipt->receipted_message_id()->size());
+  for (const wire::ReceiptEntry* entry : *receipt->entries()) {
+    ByteView receipted(entry->message_id()->data(), entry->message_id()->size());
+    ByteView hash(entry->envelope_hash()->data(), entry->envelope_hash()->size());
+    if (Status s = ApplyReceiptEntry(txn, message.header.sender, receipted, hash, receipt->received_at_ms()); !s)
+      return s;
+  }
+  return Status::Ok();
+}
+
+Status TraceService::ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted,
+                                       ByteView hash, uint64_t received_at_ms) {
   auto case_id = m_cases.CaseOfMessage(txn, receipted);
   if (!case_id) return Status::Ok();  // a receipt for a message that belongs to no case
-  auto record = CaseFor(txn, *case_id, message.header.sender, "receipt");
+  auto record = CaseFor(txn, *case_id, sender, "receipt");
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
-  ByteView hash(receipt->envelope_hash()->data(), receipt->envelope_hash()->size());
-  if (ByteView(receipted).size() && Bytes(receipted.begin(), receipted.end()) == r.case_id) {
+  if (Bytes(receipted.begin(), receipted.end()) == r.case_id) {
     if (Bytes(hash.begin(), hash.end()) != r.request_envelope_hash) {
-      Record(r, "receipt_mismatch", "receipt from " + message.header.sender +
-                                        " names different envelope bytes than were sent");
+      Record(r, "receipt_mismatch", "receipt from " + sender + " names different envelope bytes than were sent");
     } else {
-      Record(r, state::kDelivered, "delivered: receipt signed by " + message.header.sender + " at " +
-                                       FormatUtc(receipt->received_at_ms()));
+      Record(r, state::kDelivered, "delivered: receipt signed by " + sender + " at " + FormatUtc(received_at_ms));
     }
   } else {
-    Record(r, "receipt", message.header.sender + " confirmed receipt of message " + ShortId(receipted));
+    Record(r, "receipt", sender + " confirmed receipt of message " + ShortId(receipted));
   }
   return m_cases.Update(txn, r);
 }

@@ -36,9 +36,21 @@ class TraceService final : public messaging::DeliveryHandler {
                TraceOptions options);
   void SetOutgoing(messaging::Outgoing* outgoing) { m_outgoing = outgoing; }
 
-  // Opens an outgoing case and queues the request; returns the case id. The request must pass
-  // protocol::CheckPayload (Errc::kInvalidArgument names the field otherwise).
-  Result<Bytes> Submit(store::Txn& txn, const std::string& recipient, wire::TraceRequestT request);
+  // A request checked, encoded and sealed, ready to commit. Preparing writes nothing and may run
+  // on any thread; only Submit needs the batch transaction.
+  struct PreparedSubmit {
+    std::string recipient;
+    Bytes case_id;
+    Bytes payload;
+    protocol::Sealed sealed;
+    uint64_t submitted_at_ms = 0;
+    uint64_t due_at_ms = 0;
+    std::string summary;  // for the timeline
+  };
+  // Fails with Errc::kInvalidArgument naming the field when the request breaks a payload rule.
+  Result<PreparedSubmit> PrepareSubmit(const std::string& recipient, wire::TraceRequestT request) const;
+  // Opens the outgoing case and queues the request; returns the case id.
+  Result<Bytes> Submit(store::Txn& txn, const PreparedSubmit& prepared);
   // Records the registry's answer for an incoming case and sends the response. A failed lookup
   // is recorded on the case and returns Ok; the caller retries it later.
   Status ApplyLookup(store::Txn& txn, const LookupJob& job, const Result<adapters::Findings>& findings);
@@ -50,7 +62,12 @@ class TraceService final : public messaging::DeliveryHandler {
 
   // Lookups queued by the last committed batch; the caller hands them to the registry worker.
   std::vector<LookupJob> TakeNewLookups();
-  void AbortBatch() { m_new_lookups.clear(); }
+  void AbortBatch() {
+    m_new_lookups.clear();
+    m_cases.Discard();
+  }
+  // Writes the cases this batch changed; call once, last, before the batch commits.
+  Status FinishBatch(store::Txn& txn) { return m_cases.Flush(txn); }
   // Lookups still pending in the store (after a restart).
   Result<std::vector<LookupJob>> PendingLookups();
 
@@ -63,6 +80,8 @@ class TraceService final : public messaging::DeliveryHandler {
   Status OnResponse(store::Txn& txn, const protocol::Opened& message);
   Status OnReceipt(store::Txn& txn, const protocol::Opened& message);
   Status OnError(store::Txn& txn, const protocol::Opened& message);
+  Status ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted, ByteView hash,
+                           uint64_t received_at_ms);
   // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.
   Result<std::unique_ptr<CaseRecord>> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender,
                                               std::string_view what);

@@ -153,6 +153,11 @@ TEST_F(BadInputTest, EveryMalformedForgedOrReplayedEnvelopeIsRefusedAndTheStoreI
                              "not_yet_valid", "malformed", "oversized"})
     EXPECT_GE(rejections.value(reason, 0), 1) << reason << " not counted: " << rejections.dump();
   EXPECT_EQ(status["counters"]["duplicates"], 1);
+  // The replay got the original receipt again, not a second one. EVIL-TEST never listens, so
+  // what USA-ATF owes it waits in the outbox: one receipt, the acknowledgement and the answer.
+  for (int i = 0; i < 30 && f->Status("USA-ATF")["peers"]["EVIL-TEST"]["queued"] < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(f->Status("USA-ATF")["peers"]["EVIL-TEST"]["queued"], 3);
 
   // The store holds exactly the one good request, and the node still serves a real peer.
   EXPECT_EQ(f->Cases("USA-ATF").size(), 1u);

@@ -74,13 +74,29 @@ TEST(NodeStoreTest, SeenEntriesArePrunedOnlyAfterExpiry) {
   std::string dir = FreshTempDir("seen");
   auto store = NodeStore::Open(dir);
   ASSERT_TRUE((*store)->env().Write([&](Txn& txn) -> Status {
-    (void)(*store)->RememberSeen(txn, Bytes(16, 1), SeenEntry{100, 1, Bytes{7}});
+    (void)(*store)->RememberSeen(txn, Bytes(16, 1), SeenEntry{100, 1, {}});
     (void)(*store)->RememberSeen(txn, Bytes(16, 2), SeenEntry{300, 1, {}});
     auto pruned = (*store)->PruneSeen(txn, 200, 100);
     EXPECT_EQ(*pruned, 1u);
     EXPECT_FALSE((*store)->FindSeen(txn, Bytes(16, 1)));
     auto kept = (*store)->FindSeen(txn, Bytes(16, 2));
     EXPECT_TRUE(kept && kept->expires_at_ms == 300);
+    return Status::Ok();
+  }));
+}
+
+TEST(NodeStoreTest, ReceiptsAreKeptUntilTheEnvelopesTheyCoverExpire) {
+  std::string dir = FreshTempDir("receipts");
+  auto store = NodeStore::Open(dir);
+  ASSERT_TRUE((*store)->env().Write([&](Txn& txn) -> Status {
+    auto key = (*store)->KeepReceipt(txn, 500, Bytes(16, 9), Bytes{1, 2, 3});
+    EXPECT_TRUE(key);
+    auto found = (*store)->FindReceipt(txn, *key);
+    EXPECT_TRUE(found && Bytes(found->begin(), found->end()) == (Bytes{1, 2, 3}));
+    EXPECT_EQ(*(*store)->PruneSeen(txn, 400, 100), 0u);
+    EXPECT_TRUE((*store)->FindReceipt(txn, *key));
+    EXPECT_EQ(*(*store)->PruneSeen(txn, 600, 100), 1u);
+    EXPECT_FALSE((*store)->FindReceipt(txn, *key));
     return Status::Ok();
   }));
 }
