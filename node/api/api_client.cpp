@@ -35,6 +35,7 @@ Result<Json> ApiClient::Get(const std::string& path) {
   httplib::Client client(m_host, m_port);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(35, 0);
+  client.set_tcp_nodelay(true);
   auto res = client.Get(path.c_str(), {{"Authorization", "Bearer " + m_token}});
   if (!res) return MakeError(Errc::kUnavailable, "cannot reach the node API on port " + std::to_string(m_port));
   return Finish(res->status, res->body, "GET " + path);
@@ -44,6 +45,7 @@ Result<Json> ApiClient::Post(const std::string& path, const Json& body) {
   httplib::Client client(m_host, m_port);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(35, 0);
+  client.set_tcp_nodelay(true);
   auto res = client.Post(path.c_str(), {{"Authorization", "Bearer " + m_token}}, body.dump(), "application/json");
   if (!res) return MakeError(Errc::kUnavailable, "cannot reach the node API on port " + std::to_string(m_port));
   return Finish(res->status, res->body, "POST " + path);

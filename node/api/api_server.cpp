@@ -14,6 +14,8 @@ namespace tracenet::api {
 namespace {
 
 constexpr size_t kMaxBodyBytes = 1 << 20;
+constexpr size_t kHandlerThreads = 64;
+constexpr size_t kMaxBatch = 1000;
 
 void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message) {
   res.status = http_status;
@@ -66,6 +68,10 @@ ApiServer::~ApiServer() { Stop(); }
 void ApiServer::Routes() {
   httplib::Server& s = *m_server;
   s.set_payload_max_length(kMaxBodyBytes);
+  s.set_tcp_nodelay(true);
+  // Each submit waits for its batch to commit; enough handler threads let many callers share one
+  // commit (group commit) instead of queueing behind a few.
+  s.new_task_queue = [] { return new httplib::ThreadPool(kHandlerThreads); };  // small JSON answers must not wait for delayed ACKs (Nagle)
   s.set_read_timeout(10, 0);
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
@@ -93,10 +99,35 @@ void ApiServer::Routes() {
     SendJson(res, 201, {{"case_id", ToHex(*case_id)}, {"state", trace::state::kSubmitted}});
   });
 
+  // Bulk filing for case-management systems: all requests are checked, then committed together.
+  s.Post("/v1/traces/batch", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
+    if (!body.is_object() || !body.contains("traces") || !body["traces"].is_array() || body["traces"].empty())
+      return SendError(res, 400, "invalid_argument", "traces must be a non-empty list of trace requests");
+    if (body["traces"].size() > kMaxBatch)
+      return SendError(res, 413, "oversized", "at most " + std::to_string(kMaxBatch) + " traces per batch");
+    std::vector<runtime::Node::SubmitItem> items;
+    for (size_t i = 0; i < body["traces"].size(); ++i) {
+      const Json& t = body["traces"][i];
+      std::string which = "traces[" + std::to_string(i) + "]: ";
+      if (!t.is_object() || !t.contains("recipient") || !t["recipient"].is_string())
+        return SendError(res, 400, "invalid_argument", which + "recipient is required");
+      auto request = TraceRequestFromJson(t);
+      if (!request) return SendError(res, 400, "invalid_argument", which + request.error().message);
+      items.push_back({t["recipient"].get<std::string>(), std::move(request.value())});
+    }
+    auto ids = m_node.SubmitMany(std::move(items));
+    if (!ids) return SendError(res, HttpStatusFor(ids.error().code), ErrcName(ids.error().code), ids.error().message);
+    Json out = Json::array();
+    for (const Bytes& id : *ids) out.push_back(ToHex(id));
+    SendJson(res, 201, {{"case_ids", out}});
+  });
+
   s.Get("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
     bool overdue_only = req.get_param_value("overdue") == "true" || req.get_param_value("overdue") == "1";
     size_t limit = 100;
-    if (req.has_param("limit")) limit = std::clamp<size_t>(std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10), 1, 10000);
+    if (req.has_param("limit")) limit = std::clamp<size_t>(std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10), 1, 1000000);
     Json cases = Json::array();
     uint64_t now = m_node.clock().NowMs();
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) {

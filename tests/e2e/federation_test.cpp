@@ -91,6 +91,28 @@ TEST(FederationTest, RecipientKilledAtRandomPointsStillAnswersEachOf200RequestsO
   EXPECT_EQ(distinct.size(), 200u);
 }
 
+TEST(FederationTest, BatchSubmitIsAllOrNothing) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  f.Start("USA-ATF");
+  const auto& w = f.known_weapon();
+  Json good = f.TraceRequest("USA-ATF", w.serial, w.manufacturer);
+  Json bad = f.TraceRequest("USA-ATF", "X1", "Glock");
+  bad["weapon"]["type"] = "slingshot";
+  auto refused = f.Api("MEX-FGR").Post("/v1/traces/batch", Json{{"traces", {good, bad, good}}});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("traces[1]: weapon.type must be one of"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(f.Cases("MEX-FGR").size(), 0u);  // nothing of the refused batch was kept
+
+  auto accepted = f.Api("MEX-FGR").Post("/v1/traces/batch", Json{{"traces", {good, good, good}}});
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  ASSERT_EQ((*accepted)["case_ids"].size(), 3u);
+  for (const Json& id : (*accepted)["case_ids"])
+    EXPECT_EQ(f.WaitCase("MEX-FGR", id, Answered)["outcome"], "found");
+  EXPECT_EQ(f.Cases("USA-ATF").size(), 3u);
+}
+
 TEST(FederationTest, NodeStopsCleanlyOnSigterm) {
   Federation f(TwoNodes());
   f.Start("MEX-FGR");

@@ -1,0 +1,187 @@
+// Two-node end-to-end load: starts two real nodes on 127.0.0.1, submits N trace requests with
+// ~1 KiB payloads through the HTTP API from C concurrent clients, waits until every case has its
+// signed DeliveryReceipt, and reports durable requests per second, submit-to-receipt latency
+// percentiles (from the cases' own timelines) and the nodes' RSS idle and after the load.
+// Run on demand: build/dev/tests/bench/exchange_bench [--requests N] [--clients C]
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "node/api/api_client.h"
+#include "node/common/child_process.h"
+#include "node/demo/federation_layout.h"
+
+using namespace tracenet;
+using api::Json;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+// Resident memory in KiB: "RssAnon" (heap, stacks) or "RssFile" (mapped files: the LMDB map).
+long RssKiB(pid_t pid, const char* field = "RssAnon") {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field) + 1);
+  return -1;
+}
+
+Result<api::ApiClient> WaitForApi(const demo::NodeLayout& l) {
+  auto config = config::LoadNodeConfig(l.config_path);
+  if (!config) return config.error();
+  for (int i = 0; i < 300; ++i) {
+    auto client = api::ApiClient::FromConfig(*config);
+    if (client && client->Get("/v1/status")) return client;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return MakeError(Errc::kTimeout, l.id + " did not start");
+}
+
+std::pair<int, std::string> PortAndToken(const demo::NodeLayout& l) {
+  std::ifstream port(l.dir + "/data/api.port"), token(l.dir + "/data/api.token");
+  int p = 0;
+  std::string t;
+  port >> p;
+  token >> t;
+  return {p, t};
+}
+
+double Percentile(std::vector<uint64_t> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return static_cast<double>(v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]);
+}
+
+uint64_t EventAt(const Json& c, const char* event) {
+  for (const Json& e : c["timeline"])
+    if (e["event"] == event) return e["at_ms"].get<uint64_t>();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t requests = 20000, clients = 16, batch = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--requests") requests = std::stoul(argv[i + 1]);
+    else if (a == "--clients") clients = std::stoul(argv[i + 1]);
+    else if (a == "--batch") batch = std::stoul(argv[i + 1]);
+  }
+  std::string root = "/tmp/tracenet-bench-" + std::to_string(::getpid());
+  std::filesystem::create_directories(root);
+  auto layout = demo::LayOutFederation(root, {{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "", false}});
+  if (!layout) {
+    std::fprintf(stderr, "%s\n", layout.error().message.c_str());
+    return 1;
+  }
+  std::vector<ChildProcess> nodes;
+  for (const auto& l : *layout)
+    nodes.push_back(ChildProcess::Start(TRACENET_BINARY, {"node", "--config", l.config_path}, l.dir + "/node.log").value());
+  for (const auto& l : *layout)
+    if (auto c = WaitForApi(l); !c) {
+      std::fprintf(stderr, "%s\n", c.error().message.c_str());
+      return 1;
+    }
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // settle: links up, nothing to do
+  long idle_rss[2] = {RssKiB(nodes[0].pid(), "VmRSS"), RssKiB(nodes[1].pid(), "VmRSS")};
+
+  auto [port, token] = PortAndToken((*layout)[0]);
+  Json body = {{"recipient", "USA-ATF"},
+               {"priority", "routine"},
+               {"grounds", "national_law"},
+               {"requesting_agency", "Fiscalia General de la Republica"},
+               {"special_instructions", std::string(880, 'x')},  // brings the payload to ~1 KiB
+               {"weapon", {{"serial", "ABC123"}, {"manufacturer", "Glock"}, {"type", "pistol"}, {"calibre", "9x19mm"}}}};
+  std::string payload = body.dump();
+  std::string path = "/v1/traces";
+  if (batch > 1) {
+    Json many = {{"traces", Json::array()}};
+    for (size_t i = 0; i < batch; ++i) many["traces"].push_back(body);
+    payload = many.dump();
+    path = "/v1/traces/batch";
+  }
+  std::vector<std::vector<std::string>> ids(clients);
+  std::atomic<size_t> next{0}, failures{0};
+  auto started = SteadyClock::now();
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t, port = port, token = token] {
+      httplib::Client client("127.0.0.1", port);
+      client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
+      httplib::Headers headers{{"Authorization", "Bearer " + token}};
+      while (next.fetch_add(batch) < requests) {
+        auto res = client.Post(path, headers, payload, "application/json");
+        if (!res || res->status != 201) {
+          failures += batch;
+          continue;
+        }
+        Json answer = Json::parse(res->body);
+        if (batch == 1) ids[t].push_back(answer["case_id"]);
+        else
+          for (const Json& id : answer["case_ids"]) ids[t].push_back(id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  double submit_seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+
+  // Wait (bounded) until both outboxes are empty: every request taken by USA-ATF and every receipt
+  // taken by MEX-FGR. Polls only the cheap status call, so the wait does not load the nodes.
+  auto mex = *WaitForApi((*layout)[0]);
+  auto usa = *WaitForApi((*layout)[1]);
+  auto deadline = SteadyClock::now() + std::chrono::seconds(300);
+  int empty_in_a_row = 0;
+  while (SteadyClock::now() < deadline && empty_in_a_row < 2) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto a = mex.Get("/v1/status"), b = usa.Get("/v1/status");
+    bool empty = a && b && (*a)["outbox"] == 0 && (*b)["outbox"] == 0;
+    empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
+  }
+  long loaded_anon[2] = {RssKiB(nodes[0].pid()), RssKiB(nodes[1].pid())};
+  long loaded_file[2] = {RssKiB(nodes[0].pid(), "RssFile"), RssKiB(nodes[1].pid(), "RssFile")};
+
+  std::vector<uint64_t> latencies;
+  uint64_t first_submit = UINT64_MAX, last_delivery = 0;
+  for (const auto& list : ids)
+    for (const std::string& id : list) {
+      // An acknowledgement may be applied before the receipt: wait (bounded) for the receipt.
+      uint64_t s = 0, d = 0;
+      for (int attempt = 0; attempt < 100 && !d; ++attempt) {
+        auto c = mex.Get("/v1/traces/" + id);
+        if (!c) break;
+        s = EventAt(*c, "submitted");
+        d = EventAt(*c, "delivered");
+        if (!d) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      if (!s || !d) continue;
+      latencies.push_back(d - s);
+      first_submit = std::min(first_submit, s);
+      last_delivery = std::max(last_delivery, d);
+    }
+  for (auto& n : nodes) n.Stop();
+  std::filesystem::remove_all(root);
+
+  double e2e_seconds = (last_delivery - first_submit) / 1000.0;
+  std::printf("requests submitted: %zu (failures %zu), clients %zu, %zu per API call\n", requests - failures.load(),
+              failures.load(), clients, batch);
+  std::printf("submit phase:       %.0f requests/s durable (API returned after commit)\n", (requests - failures) / submit_seconds);
+  std::printf("end to end:         %zu delivered with signed receipt, %.0f requests/s (first submit -> last receipt)\n",
+              latencies.size(), latencies.size() / std::max(e2e_seconds, 0.001));
+  std::printf("submit->receipt:    p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", Percentile(latencies, 0.5),
+              Percentile(latencies, 0.99), Percentile(latencies, 1.0));
+  std::printf("RSS idle:           MEX %ld KiB, USA %ld KiB\n", idle_rss[0], idle_rss[1]);
+  std::printf("RSS after load:     MEX %ld KiB heap + %ld KiB mapped store, USA %ld KiB heap + %ld KiB mapped store\n",
+              loaded_anon[0], loaded_file[0], loaded_anon[1], loaded_file[1]);
+  return latencies.size() == requests - failures ? 0 : 1;
+}
