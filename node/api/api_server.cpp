@@ -132,7 +132,7 @@ void ApiServer::Routes() {
     uint64_t now = m_node.clock().NowMs();
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) {
       return store.ListNewestFirst(txn, [&](const trace::CaseRecord& r) {
-        Json j = CaseToJson(r, now, false);
+        Json j = CaseToJson(r, now);
         if (!overdue_only || j["overdue"].get<bool>()) cases.push_back(std::move(j));
         return cases.size() < limit;
       });
@@ -147,7 +147,10 @@ void ApiServer::Routes() {
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
       auto record = store.Find(txn, id);
       if (!record) return record.error();
-      if (*record) out = CaseToJson(**record, m_node.clock().NowMs(), true);
+      if (!*record) return Status::Ok();
+      auto response = store.GetDocument(txn, id, trace::CaseStore::Document::kResponse);
+      if (!response) return response.error();
+      out = CaseWithTimelineToJson(**record, m_node.clock().NowMs(), *response);
       return Status::Ok();
     });
     if (!s) return SendError(res, 500, ErrcName(s.error().code), s.error().message);

@@ -147,7 +147,7 @@ Result<wire::TraceRequestT> TraceRequestFromJson(const Json& body) {
   return r;
 }
 
-Json CaseToJson(const trace::CaseRecord& r, uint64_t now_ms, bool full) {
+Json CaseToJson(const trace::CaseRecord& r, uint64_t now_ms) {
   Json j;
   j["case_id"] = ToHex(r.case_id);
   j["direction"] = r.direction == trace::local::CaseDirection::Outgoing ? "outgoing" : "incoming";
@@ -157,42 +157,47 @@ Json CaseToJson(const trace::CaseRecord& r, uint64_t now_ms, bool full) {
   j["created_at"] = FormatUtc(r.created_at_ms);
   j["due_at"] = FormatUtc(r.due_at_ms);
   j["overdue"] = !trace::IsSettled(r.state) && r.due_at_ms < now_ms;
-  const wire::TraceRequest* req = flatbuffers::GetRoot<wire::TraceRequest>(r.request.data());
-  auto str = [](const flatbuffers::String* s) { return s ? s->str() : std::string(); };
-  j["request_id"] = str(req->request_id());
-  j["priority"] = SnakeName(wire::EnumNamePriority(req->priority()));
-  if (const wire::Weapon* w = req->weapon()) {
-    j["weapon"] = {{"serial", str(w->serial())},   {"manufacturer", str(w->manufacturer())},
-                   {"model", str(w->model())},     {"type", SnakeName(wire::EnumNameWeaponType(w->type()))},
-                   {"calibre", str(w->calibre())}, {"country_of_manufacture", str(w->country_of_manufacture())}};
-  }
-  if (!full) return j;
+  j["request_id"] = r.request_id;
+  j["priority"] = SnakeName(r.priority);
+  j["weapon"] = {{"serial", r.serial},          {"manufacturer", r.manufacturer},
+                 {"model", r.model},            {"type", SnakeName(r.weapon_type)},
+                 {"calibre", r.calibre}};
+  return j;
+}
+
+Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const std::optional<Bytes>& response) {
+  Json j = CaseToJson(r, now_ms);
   j["timeline"] = Json::array();
   for (const auto& e : r.timeline)
     j["timeline"].push_back(Json{{"event", e->state}, {"at", FormatUtc(e->at_ms)}, {"at_ms", e->at_ms}, {"detail", e->detail}});
-  if (!r.response.empty()) {
-    const wire::TraceResponse* resp = flatbuffers::GetRoot<wire::TraceResponse>(r.response.data());
-    Json response = {{"outcome", std::string(trace::OutcomeName(resp->outcome()))},
-                     {"reason", SnakeName(wire::EnumNameOutcomeReason(resp->reason()))},
-                     {"manufacturer", str(resp->manufacturer())},
-                     {"model", str(resp->model())},
-                     {"calibre", str(resp->calibre())},
-                     {"comments", str(resp->comments())},
-                     {"custody_chain", Json::array()}};
-    if (resp->custody_chain())
-      for (const wire::CustodyLink* l : *resp->custody_chain())
-        response["custody_chain"].push_back(Json{{"role", SnakeName(wire::EnumNameCustodyRole(l->role()))},
-                                             {"name", str(l->name())},
-                                             {"licence_number", str(l->licence_number())},
-                                             {"country", str(l->country())},
-                                             {"address", str(l->address())},
-                                             {"date_in", str(l->date_in())},
-                                             {"date_out", str(l->date_out())},
-                                             {"document_type", str(l->document_type())},
-                                             {"document_reference", str(l->document_reference())},
-                                             {"source_record", str(l->source_record())}});
-    j["response"] = response;
+  if (!response) return j;
+  flatbuffers::Verifier verifier(response->data(), response->size());
+  if (!verifier.VerifyBuffer<wire::TraceResponse>(nullptr)) {
+    j["response"] = {{"error", "stored response is unreadable"}};
+    return j;
   }
+  const wire::TraceResponse* resp = flatbuffers::GetRoot<wire::TraceResponse>(response->data());
+  auto str = [](const flatbuffers::String* s) { return s ? s->str() : std::string(); };
+  Json out = {{"outcome", std::string(trace::OutcomeName(resp->outcome()))},
+              {"reason", SnakeName(wire::EnumNameOutcomeReason(resp->reason()))},
+              {"manufacturer", str(resp->manufacturer())},
+              {"model", str(resp->model())},
+              {"calibre", str(resp->calibre())},
+              {"comments", str(resp->comments())},
+              {"custody_chain", Json::array()}};
+  if (resp->custody_chain())
+    for (const wire::CustodyLink* l : *resp->custody_chain())
+      out["custody_chain"].push_back(Json{{"role", SnakeName(wire::EnumNameCustodyRole(l->role()))},
+                                          {"name", str(l->name())},
+                                          {"licence_number", str(l->licence_number())},
+                                          {"country", str(l->country())},
+                                          {"address", str(l->address())},
+                                          {"date_in", str(l->date_in())},
+                                          {"date_out", str(l->date_out())},
+                                          {"document_type", str(l->document_type())},
+                                          {"document_reference", str(l->document_reference())},
+                                          {"source_record", str(l->source_record())}});
+  j["response"] = out;
   return j;
 }
 

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "node/common/result.h"
 #include "node/trace/case_store.h"
 #include "node/trace/findings_mapping.h"
@@ -14,6 +16,8 @@ using Json = nlohmann::json;
 
 // Parses the body of POST /v1/traces (without "recipient", which the caller takes out).
 Result<trace::wire::TraceRequestT> TraceRequestFromJson(const Json& body);
-Json CaseToJson(const trace::CaseRecord& record, uint64_t now_ms, bool full);
+// The case as listed; with `response` (a TraceResponse payload) it is the full view.
+Json CaseToJson(const trace::CaseRecord& record, uint64_t now_ms);
+Json CaseWithTimelineToJson(const trace::CaseRecord& record, uint64_t now_ms, const std::optional<Bytes>& response);
 
 }  // namespace tracenet::api

@@ -41,12 +41,10 @@ class Outgoing {
   virtual Result<SentMessage> Enqueue(store::Txn& txn, const std::string& recipient,
                                       protocol::wire::MessageKind kind, protocol::Sealed sealed) = 0;
 
-  Result<SentMessage> Send(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
-                           ByteView payload, ByteView message_id = {}) {
-    auto sealed = Seal(recipient, kind, payload, message_id);
-    if (!sealed) return sealed.error();
-    return Enqueue(txn, recipient, kind, std::move(sealed.value()));
-  }
+  // Queues `payload` for `recipient` inside the current transaction and returns its message id.
+  // It may be sealed later in the batch (all at once, in parallel), but before the batch commits.
+  virtual Result<Bytes> Send(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
+                             ByteView payload) = 0;
 };
 
 }  // namespace tracenet::messaging

@@ -150,36 +150,52 @@ Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& 
   return Status::Ok();
 }
 
-Status Messenger::FinishBatch(store::Txn& txn) {
+Result<Bytes> Messenger::Send(store::Txn&, const std::string& recipient, wire::MessageKind kind,
+                              ByteView payload) {
+  if (payload.size() + 1024 > m_options.max_message_bytes)
+    return MakeError(Errc::kOversized, "message of " + std::to_string(payload.size()) +
+                                           " bytes exceeds the limit of " +
+                                           std::to_string(m_options.max_message_bytes - 1024));
+  if (!m_keys->FindPeer(recipient)) return MakeError(Errc::kUnknownSender, "no keys for recipient " + recipient);
+  Bytes id = protocol::NewMessageId();
+  m_batch.to_seal.push_back({recipient, kind, Bytes(payload.begin(), payload.end()), id});
+  return id;
+}
+
+Status Messenger::FinishBatch(store::Txn& txn, WorkPool& pool) {
+  // Receipts join the messages to seal; their covered envelopes are noted once they are sealed.
+  std::vector<std::pair<size_t, std::vector<Receipted>*>> receipts;
   for (auto& [sender, accepted] : m_batch.to_receipt) {
     flatbuffers::FlatBufferBuilder b(64 + accepted.size() * 72);
     std::vector<flatbuffers::Offset<wire::ReceiptEntry>> entries;
-    uint64_t keep_until = 0;
-    for (const Receipted& r : accepted) {
+    for (const Receipted& r : accepted)
       entries.push_back(wire::CreateReceiptEntry(b, b.CreateVector(r.message_id),
                                                  b.CreateVector(r.envelope_hash.data(), r.envelope_hash.size())));
-      keep_until = std::max(keep_until, r.seen.expires_at_ms);
-    }
     b.Finish(wire::CreateDeliveryReceipt(b, b.CreateVector(entries), m_clock.NowMs()));
-    auto receipt = protocol::SealEnvelope(*m_keys, sender, wire::MessageKind::DeliveryReceipt,
-                                          ByteView(b.GetBufferPointer(), b.GetSize()), m_clock.NowMs(),
-                                          m_options.message_ttl_ms);
+    receipts.emplace_back(m_batch.to_seal.size(), &accepted);
+    m_batch.to_seal.push_back({sender, wire::MessageKind::DeliveryReceipt,
+                               Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()), protocol::NewMessageId()});
+  }
+  std::vector<ToSeal>& work = m_batch.to_seal;
+  pool.ForEach(work.size(), [&](size_t i) { work[i].sealed = Seal(work[i].recipient, work[i].kind, work[i].payload, work[i].message_id); });
+  for (const auto& [index, accepted] : receipts) {
+    const Result<protocol::Sealed>& receipt = work[index].sealed;
     if (!receipt) return receipt.error();
+    uint64_t keep_until = 0;
+    for (const Receipted& r : *accepted) keep_until = std::max(keep_until, r.seen.expires_at_ms);
     auto key = m_store.KeepReceipt(txn, keep_until, receipt->message_id, receipt->bytes);
     if (!key) return key.error();
-    for (Receipted& r : accepted) {
+    for (Receipted& r : *accepted) {
       r.seen.receipt_key = *key;
       if (Status s = m_store.RememberSeen(txn, r.message_id, r.seen); !s) return s;
     }
-    store::OutboxEntry entry;
-    entry.peer = sender;
-    entry.message_id = receipt->message_id;
-    entry.expires_at_ms = receipt->expires_at_ms;
-    entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
-    entry.envelope = std::move(receipt->bytes);
-    if (Status s = AddEntry(txn, std::move(entry)); !s) return s;
+  }
+  for (ToSeal& item : work) {
+    if (!item.sealed) return item.sealed.error();
+    if (auto sent = Enqueue(txn, item.recipient, item.kind, std::move(item.sealed.value())); !sent) return sent.error();
   }
   m_batch.to_receipt.clear();
+  m_batch.to_seal.clear();
   return Status::Ok();
 }
 

@@ -74,9 +74,12 @@ class Messenger final : public Outgoing {
                                 ByteView payload, ByteView message_id = {}) const override;
   Result<SentMessage> Enqueue(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
                               protocol::Sealed sealed) override;
-  // Seals one DeliveryReceipt per sender for the envelopes accepted in this batch; call once
-  // after the batch's frames, before commit. One signature then covers many messages.
-  Status FinishBatch(store::Txn& txn);
+  Result<Bytes> Send(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
+                     ByteView payload) override;
+  // Seals what the batch queued with Send, and one DeliveryReceipt per sender for the envelopes
+  // accepted in it (one signature covers many messages), in parallel on `pool`, and adds them to
+  // the outbox. Call once, after the batch's frames and commands, before commit.
+  Status FinishBatch(store::Txn& txn, WorkPool& pool);
   // Drops outbox entries past their expiry, telling the handler.
   Status ExpireOutbox(store::Txn& txn);
   bool OutboxFull() const { return m_outbox_size >= m_options.max_outbox; }
@@ -114,11 +117,19 @@ class Messenger final : public Outgoing {
     crypto::Hash32 envelope_hash;
     store::SeenEntry seen;
   };
+  struct ToSeal {
+    std::string recipient;
+    protocol::wire::MessageKind kind;
+    Bytes payload;
+    Bytes message_id;
+    Result<protocol::Sealed> sealed = Error{Errc::kInternal, "not sealed"};
+  };
   struct BatchChanges {
     std::vector<store::OutboxEntry> added;
     std::vector<std::pair<std::string, std::string>> removed;  // peer, message id
     std::vector<std::string> deferred_peers;
     std::map<std::string, std::vector<Receipted>> to_receipt;  // by sender
+    std::vector<ToSeal> to_seal;
   };
 
   PreparedFrame Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const;

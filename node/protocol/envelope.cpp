@@ -1,5 +1,6 @@
 #include "node/protocol/envelope.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "node/crypto/primitives.h"
@@ -30,8 +31,15 @@ Error Reject(Errc code, std::string message) { return MakeError(code, std::move(
 }  // namespace
 
 Bytes NewMessageId() {
+  // 48-bit big-endian Unix milliseconds, then 80 random bits: ids made close in time sort close
+  // together, so the stores keyed by them grow at their right edge instead of dirtying random
+  // pages. The time is no secret: created_at_ms stands in the same signed header.
   Bytes id(kMessageIdBytes);
-  crypto::RandomBytes(id.data(), id.size());
+  uint64_t now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+  for (int i = 5; i >= 0; --i, now >>= 8) id[i] = static_cast<uint8_t>(now);
+  crypto::RandomBytes(id.data() + 6, id.size() - 6);
   return id;
 }
 

@@ -53,6 +53,7 @@ struct Opened {
   crypto::Hash32 envelope_hash{};  // BLAKE2b-256 of the envelope bytes as received
 };
 
+// 16 bytes: 48-bit big-endian Unix milliseconds, then 80 random bits (unique, time-ordered).
 Bytes NewMessageId();
 
 // Encrypts `payload` to `recipient` and signs the result with this node's key.

@@ -6,7 +6,7 @@ namespace tracenet::store {
 
 namespace {
 const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id", "seen",
-                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts"};
+                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts", "case_docs"};
 constexpr uint8_t kRecordVersion = 1;
 
 Bytes EncodeSeen(const SeenEntry& e) {

@@ -13,6 +13,7 @@
 //                                                           envelope they cover may still be retried
 //   seen_expiry   u64 BE expiry ms ++ id    -> empty        prune order for `seen`
 //   cases         16-byte case id           -> sealed case record (trace layer, storage key)
+//   case_docs     case id ++ 1-byte kind    -> sealed payload: 1 request, 2 acknowledgement, 3 response
 //   case_order    u64 BE sequence           -> case id      listing order (MDB_APPEND)
 //   lookups       16-byte case id           -> empty        incoming traces awaiting a registry
 //                                                           lookup; survives restarts

@@ -62,6 +62,28 @@ Status CaseStore::ListNewestFirst(store::Txn& txn,
   return inner;
 }
 
+namespace {
+Bytes DocumentKey(ByteView case_id, CaseStore::Document kind) {
+  Bytes key(case_id.begin(), case_id.end());
+  key.push_back(static_cast<uint8_t>(kind));
+  return key;
+}
+}  // namespace
+
+Status CaseStore::PutDocument(store::Txn& txn, ByteView case_id, Document kind, ByteView payload) {
+  Bytes key = DocumentKey(case_id, kind);
+  return txn.Put(m_store.table("case_docs"), key, crypto::AeadSeal(m_key, key, payload));
+}
+
+Result<std::optional<Bytes>> CaseStore::GetDocument(store::Txn& txn, ByteView case_id, Document kind) const {
+  Bytes key = DocumentKey(case_id, kind);
+  auto sealed = txn.Get(m_store.table("case_docs"), key);
+  if (!sealed) return std::optional<Bytes>();
+  auto plain = crypto::AeadOpen(m_key, key, *sealed);
+  if (!plain) return MakeError(Errc::kIo, "a document of case " + ToHex(case_id) + " does not open under this node's storage key");
+  return std::optional<Bytes>(std::move(plain.value()));
+}
+
 Status CaseStore::LinkMessage(store::Txn& txn, ByteView message_id, ByteView case_id) {
   return txn.Put(m_store.table("message_case"), message_id, case_id);
 }

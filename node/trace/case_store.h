@@ -39,6 +39,12 @@ class CaseStore {
   Status ListNewestFirst(store::Txn& txn,
                          const std::function<bool(const CaseRecord&)>& visit) const;
 
+  enum class Document : uint8_t { kRequest = 1, kAcknowledgement = 2, kResponse = 3 };
+  // The messages of a case, sealed like the record and written once each.
+  Status PutDocument(store::Txn& txn, ByteView case_id, Document kind, ByteView payload);
+  // nullopt when the case has no such document yet.
+  Result<std::optional<Bytes>> GetDocument(store::Txn& txn, ByteView case_id, Document kind) const;
+
   Status LinkMessage(store::Txn& txn, ByteView message_id, ByteView case_id);
   std::optional<Bytes> CaseOfMessage(store::Txn& txn, ByteView message_id) const;
 

@@ -23,6 +23,23 @@ const T* Root(ByteView payload) {
 
 std::string ShortId(ByteView id) { return ToHex(id).substr(0, 12); }
 
+std::string Text(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+
+// Copies what a listing shows from the request into the (small, often rewritten) case record.
+void Summarise(const wire::TraceRequest& request, CaseRecord& record) {
+  record.request_id = Text(request.request_id());
+  record.priority = wire::EnumNamePriority(request.priority());
+  if (const wire::Weapon* w = request.weapon()) {
+    record.serial = Text(w->serial());
+    record.manufacturer = Text(w->manufacturer());
+    record.model = Text(w->model());
+    record.weapon_type = wire::EnumNameWeaponType(w->type());
+    record.calibre = Text(w->calibre());
+  }
+}
+
+using Document = CaseStore::Document;
+
 }  // namespace
 
 TraceService::TraceService(store::NodeStore& store, const crypto::SymmetricKey& storage_key,
@@ -73,10 +90,11 @@ Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
   record.peer = p.recipient;
   record.created_at_ms = p.submitted_at_ms;
   record.due_at_ms = p.due_at_ms;
-  record.request = p.payload;
+  Summarise(*Root<wire::TraceRequest>(p.payload), record);
   record.request_envelope_hash.assign(sent->envelope_hash.begin(), sent->envelope_hash.end());
   Record(record, state::kSubmitted, p.summary);
   if (Status s = m_cases.Create(txn, record); !s) return s.error();
+  if (Status s = m_cases.PutDocument(txn, p.case_id, Document::kRequest, p.payload); !s) return s.error();
   if (Status s = m_cases.LinkMessage(txn, p.case_id, p.case_id); !s) return s.error();
   return p.case_id;
 }
@@ -108,7 +126,8 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message,
   record.peer = h.sender;
   record.created_at_ms = now;
   record.due_at_ms = now + DeadlineFor(request->priority());
-  record.request = message.payload;
+  Summarise(*request, record);
+  if (Status s = m_cases.PutDocument(txn, h.message_id, Document::kRequest, message.payload); !s) return s;
   Record(record, state::kReceived,
          "trace request " + (request->request_id() ? request->request_id()->str() : std::string()) +
              " from " + h.sender + " (" + wire::EnumNamePriority(request->priority()) + ")");
@@ -123,7 +142,7 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message,
   Bytes ack_payload = Pack<wire::TraceAcknowledgement>(ack);
   auto sent = out.Send(txn, h.sender, wire::MessageKind::TraceAcknowledgement, ack_payload);
   if (!sent) return sent.error();
-  record.acknowledgement = std::move(ack_payload);
+  if (Status s = m_cases.PutDocument(txn, h.message_id, Document::kAcknowledgement, ack_payload); !s) return s;
   Record(record, state::kAcknowledged, "acknowledgement sent: accepted, response expected by " +
                                            FormatUtc(record.due_at_ms));
   if (m_options.auto_answer) {
@@ -134,7 +153,7 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message,
     Record(record, state::kAwaitingReview, "held for a responder to review (review policy)");
   }
   if (Status s = m_cases.Create(txn, record); !s) return s;
-  if (Status s = m_cases.LinkMessage(txn, sent->message_id, h.message_id); !s) return s;
+  if (Status s = m_cases.LinkMessage(txn, *sent, h.message_id); !s) return s;
   return Status::Ok();
 }
 
@@ -162,7 +181,7 @@ Status TraceService::OnAcknowledgement(store::Txn& txn, const protocol::Opened& 
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
-  r.acknowledgement = message.payload;
+  if (Status s = m_cases.PutDocument(txn, case_id, Document::kAcknowledgement, message.payload); !s) return s;
   std::string detail = std::string("acknowledged by ") + message.header.sender + ": " +
                        wire::EnumNameValidation(ack->validation());
   if (ack->expected_response_at_ms())
@@ -180,7 +199,7 @@ Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
-  r.response = message.payload;
+  if (Status s = m_cases.PutDocument(txn, case_id, Document::kResponse, message.payload); !s) return s;
   r.outcome = std::string(OutcomeName(response->outcome()));
   size_t links = response->custody_chain() ? response->custody_chain()->size() : 0;
   Record(r, state::kAnswered, "answered by " + message.header.sender + ": " + r.outcome +
@@ -266,22 +285,21 @@ Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
     Record(r, "registry_error", "registry lookup failed: " + findings.error().message + "; will retry");
     return m_cases.Update(txn, r);
   }
-  const auto* request = Root<wire::TraceRequest>(r.request);
   wire::TraceResponseT response = ResponseFromFindings(*findings);
   response.request_message_id = r.case_id;
-  response.request_id = request->request_id() ? request->request_id()->str() : "";
+  response.request_id = r.request_id;
   response.responded_at_ms = m_clock.NowMs();
   Bytes payload = Pack<wire::TraceResponse>(response);
   auto sent = m_outgoing->Send(txn, r.peer, wire::MessageKind::TraceResponse, payload);
   if (!sent) return sent.error();
   if (auto removed = txn.Delete(m_store.table("lookups"), job.case_id); !removed) return removed.error();
-  r.response = std::move(payload);
+  if (Status s = m_cases.PutDocument(txn, r.case_id, Document::kResponse, payload); !s) return s;
   r.outcome = std::string(OutcomeName(response.outcome));
   Record(r, state::kResponded, "answered automatically from the registry: " + r.outcome +
                                    (response.custody_chain.empty()
                                         ? std::string()
                                         : ", " + std::to_string(response.custody_chain.size()) + " custody records"));
-  return SaveWithMessage(txn, r, sent->message_id);
+  return SaveWithMessage(txn, r, *sent);
 }
 
 std::vector<LookupJob> TraceService::TakeNewLookups() { return std::exchange(m_new_lookups, {}); }
@@ -299,7 +317,10 @@ Result<std::vector<LookupJob>> TraceService::PendingLookups() {
       auto record = m_cases.Find(txn, id);
       if (!record) return record.error();
       if (!*record) continue;
-      jobs.push_back({id, QueryFromRequest(*Root<wire::TraceRequest>((*record)->request))});
+      auto request = m_cases.GetDocument(txn, id, Document::kRequest);
+      if (!request) return request.error();
+      if (!*request) continue;
+      jobs.push_back({id, QueryFromRequest(*Root<wire::TraceRequest>(**request))});
     }
     return Status::Ok();
   });

@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
       last_delivery = std::max(last_delivery, d);
     }
   for (auto& n : nodes) n.Stop();
-  std::filesystem::remove_all(root);
+  if (!std::getenv("TRACENET_BENCH_KEEP")) std::filesystem::remove_all(root);
 
   double e2e_seconds = (last_delivery - first_submit) / 1000.0;
   std::printf("requests submitted: %zu (failures %zu), clients %zu, %zu per API call\n", requests - failures.load(),

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "node/crypto/primitives.h"
 #include "node/protocol/link_frame.h"
 #include "node/protocol/payload_check.h"
@@ -126,6 +128,15 @@ TEST_F(EnvelopeTest, ThirdPartyVerifiesOneDisclosedMessageWithPublicKeysOnly) {
   EXPECT_EQ(VerifyDisclosedMessage(bytes, mex.pub.sign_public, other).error().code, Errc::kDecryptFailed);
   // The wrong signer's key is refused.
   EXPECT_FALSE(VerifyDisclosedMessage(bytes, usa.pub.sign_public, *key));
+}
+
+TEST_F(EnvelopeTest, MessageIdsAreUniqueAndOrderedByCreationTime) {
+  Bytes first = NewMessageId();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  Bytes second = NewMessageId();
+  EXPECT_LT(first, second);
+  EXPECT_NE(NewMessageId(), NewMessageId());
+  EXPECT_EQ(first.size(), 16u);
 }
 
 TEST_F(EnvelopeTest, LinkFramesRoundTripAndGarbageIsRefused) {
