@@ -20,8 +20,24 @@ Status CaseStore::Create(store::Txn& txn, CaseRecord& record) {
 }
 
 Status CaseStore::Update(store::Txn&, const CaseRecord& record) {
-  m_dirty[record.case_id] = std::make_unique<CaseRecord>(record);
+  auto& slot = m_dirty[record.case_id];
+  if (slot.get() != &record) slot = std::make_unique<CaseRecord>(record);
   return Status::Ok();
+}
+
+Result<CaseRecord*> CaseStore::Edit(store::Txn& txn, ByteView case_id) {
+  Bytes id(case_id.begin(), case_id.end());
+  if (auto it = m_dirty.find(id); it != m_dirty.end()) return it->second.get();
+  auto loaded = Find(txn, case_id);
+  if (!loaded) return loaded.error();
+  if (!*loaded) return static_cast<CaseRecord*>(nullptr);
+  CaseRecord* record = loaded->get();
+  m_dirty.emplace(std::move(id), std::move(loaded.value()));
+  return record;
+}
+
+bool CaseStore::Exists(store::Txn& txn, ByteView case_id) const {
+  return m_dirty.count(Bytes(case_id.begin(), case_id.end())) || txn.Get(m_store.table("cases"), case_id);
 }
 
 Status CaseStore::Flush(store::Txn& txn) {

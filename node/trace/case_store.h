@@ -27,7 +27,11 @@ class CaseStore {
 
   // Adds a new case at the end of the listing order.
   Status Create(store::Txn& txn, CaseRecord& record);
-  // Takes the record into the batch; it reaches the table at Flush.
+  // The batch's own copy of a case, to change in place (null when there is no such case). Every
+  // case opened this way, or created, is written at Flush.
+  Result<CaseRecord*> Edit(store::Txn& txn, ByteView case_id);
+  bool Exists(store::Txn& txn, ByteView case_id) const;
+  // Takes a record into the batch (no-op for a record obtained from Edit).
   Status Update(store::Txn& txn, const CaseRecord& record);
   // Writes every record changed in this batch; call once before the batch commits.
   Status Flush(store::Txn& txn);

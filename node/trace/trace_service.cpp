@@ -114,9 +114,7 @@ Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message
 
 Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) {
   const protocol::Header& h = message.header;
-  auto existing = m_cases.Find(txn, h.message_id);
-  if (!existing) return existing.error();
-  if (*existing) return Status::Ok();  // already open: exactly one case per request
+  if (m_cases.Exists(txn, h.message_id)) return Status::Ok();  // already open: exactly one case per request
   const wire::TraceRequest* request = Root<wire::TraceRequest>(message.payload);
   uint64_t now = m_clock.NowMs();
 
@@ -157,14 +155,14 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message,
   return Status::Ok();
 }
 
-Result<std::unique_ptr<CaseRecord>> TraceService::CaseFor(store::Txn& txn, ByteView case_id,
-                                                          const std::string& sender, std::string_view what) {
-  auto record = m_cases.Find(txn, case_id);
+Result<CaseRecord*> TraceService::CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender,
+                                          std::string_view what) {
+  auto record = m_cases.Edit(txn, case_id);
   if (!record) return record.error();
   if (!*record || (*record)->peer != sender) {
-    spdlog::warn("event=unmatched_{} peer={} case={} reason=\"no case with this peer\"", what, sender,
-                 ShortId(case_id));
-    return std::unique_ptr<CaseRecord>();
+    m_log_limiter.Warn("unmatched:" + sender, "event=unmatched_{} peer={} case={} reason=\"no case with this peer\"",
+                       what, sender, ShortId(case_id));
+    return static_cast<CaseRecord*>(nullptr);
   }
   return record;
 }
@@ -254,7 +252,7 @@ Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
 Status TraceService::OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) {
   auto case_id = m_cases.CaseOfMessage(txn, message_id);
   if (!case_id || Bytes(message_id.begin(), message_id.end()) != *case_id) return Status::Ok();
-  auto record = m_cases.Find(txn, *case_id);
+  auto record = m_cases.Edit(txn, *case_id);
   if (!record) return record.error();
   if (!*record || (*record)->direction != local::CaseDirection::Outgoing) return Status::Ok();
   Record(**record, state::kSent, "sent: " + peer + " took custody");
@@ -265,7 +263,7 @@ Status TraceService::OnUndeliverable(store::Txn& txn, ByteView message_id, const
                                      const Error& reason) {
   auto case_id = m_cases.CaseOfMessage(txn, message_id);
   if (!case_id) return Status::Ok();
-  auto record = m_cases.Find(txn, *case_id);
+  auto record = m_cases.Edit(txn, *case_id);
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   bool is_request = Bytes(message_id.begin(), message_id.end()) == *case_id;
@@ -277,7 +275,7 @@ Status TraceService::OnUndeliverable(store::Txn& txn, ByteView message_id, const
 
 Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
                                  const Result<adapters::Findings>& findings) {
-  auto record = m_cases.Find(txn, job.case_id);
+  auto record = m_cases.Edit(txn, job.case_id);
   if (!record) return record.error();
   if (!*record || !txn.Get(m_store.table("lookups"), job.case_id)) return Status::Ok();  // answered already
   CaseRecord& r = **record;

@@ -11,6 +11,7 @@
 
 #include "adapters/sdk/registry_adapter.h"
 #include "node/common/clock.h"
+#include "node/common/log_limiter.h"
 #include "node/messaging/delivery_handler.h"
 #include "node/trace/case_store.h"
 #include "node/trace/findings_mapping.h"
@@ -83,8 +84,7 @@ class TraceService final : public messaging::DeliveryHandler {
   Status ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted, ByteView hash,
                            uint64_t received_at_ms);
   // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.
-  Result<std::unique_ptr<CaseRecord>> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender,
-                                              std::string_view what);
+  Result<CaseRecord*> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender, std::string_view what);
   void Record(CaseRecord& record, std::string_view event, std::string detail);
   // Stores the case and notes that `message_id` belongs to it (receipts and errors find it so).
   Status SaveWithMessage(store::Txn& txn, const CaseRecord& record, ByteView message_id);
@@ -95,6 +95,7 @@ class TraceService final : public messaging::DeliveryHandler {
   TraceOptions m_options;
   messaging::Outgoing* m_outgoing = nullptr;
   std::vector<LookupJob> m_new_lookups;
+  LogLimiter m_log_limiter;  // peers can make us log unmatched messages
 };
 
 }  // namespace tracenet::trace

@@ -12,7 +12,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
@@ -33,6 +35,24 @@ long RssKiB(pid_t pid, const char* field = "RssAnon") {
   while (std::getline(status, line))
     if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field) + 1);
   return -1;
+}
+
+// CPU seconds (user + system) a process has used so far.
+double CpuSeconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string content((std::istreambuf_iterator<char>(stat)), {});
+  size_t close = content.rfind(')');
+  std::istringstream fields(content.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) {
+      stime = std::stoull(field);
+      break;
+    }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 Result<api::ApiClient> WaitForApi(const demo::NodeLayout& l) {
@@ -94,6 +114,7 @@ int main(int argc, char** argv) {
     }
   std::this_thread::sleep_for(std::chrono::seconds(2));  // settle: links up, nothing to do
   long idle_rss[2] = {RssKiB(nodes[0].pid(), "VmRSS"), RssKiB(nodes[1].pid(), "VmRSS")};
+  double cpu_before = CpuSeconds(nodes[0].pid()) + CpuSeconds(nodes[1].pid());
 
   auto [port, token] = PortAndToken((*layout)[0]);
   Json body = {{"recipient", "USA-ATF"},
@@ -148,6 +169,7 @@ int main(int argc, char** argv) {
     bool empty = a && b && (*a)["outbox"] == 0 && (*b)["outbox"] == 0;
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
   }
+  double cpu_used = CpuSeconds(nodes[0].pid()) + CpuSeconds(nodes[1].pid()) - cpu_before;
   long loaded_anon[2] = {RssKiB(nodes[0].pid()), RssKiB(nodes[1].pid())};
   long loaded_file[2] = {RssKiB(nodes[0].pid(), "RssFile"), RssKiB(nodes[1].pid(), "RssFile")};
 
@@ -180,6 +202,8 @@ int main(int argc, char** argv) {
               latencies.size(), latencies.size() / std::max(e2e_seconds, 0.001));
   std::printf("submit->receipt:    p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", Percentile(latencies, 0.5),
               Percentile(latencies, 0.99), Percentile(latencies, 1.0));
+  std::printf("node CPU:           %.0f us per request, both nodes together (user + system)\n",
+              1e6 * cpu_used / std::max<size_t>(1, latencies.size()));
   std::printf("RSS idle:           MEX %ld KiB, USA %ld KiB\n", idle_rss[0], idle_rss[1]);
   std::printf("RSS after load:     MEX %ld KiB heap + %ld KiB mapped store, USA %ld KiB heap + %ld KiB mapped store\n",
               loaded_anon[0], loaded_file[0], loaded_anon[1], loaded_file[1]);
