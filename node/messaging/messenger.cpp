@@ -382,7 +382,14 @@ uint64_t Messenger::Pump(transport::Links& links) {
       next_due = std::min(next_due, q.not_before_ms - now);
       continue;
     }
+    // Nothing new may go out and no resend is due yet: skip the scan.
+    bool can_send_fresh = q.by_seq.size() > q.in_flight && q.in_flight < m_options.window;
+    if (!can_send_fresh && q.next_retry_ms > now) {
+      next_due = std::min(next_due, q.next_retry_ms - now);
+      continue;
+    }
     // Choose what to send: timed-out messages in flight, then new ones while the window allows.
+    q.next_retry_ms = UINT64_MAX;
     std::vector<uint64_t> due;
     std::vector<std::pair<PeerQueue*, uint64_t>> missing;
     size_t examined = 0, window_left = m_options.window > q.in_flight ? m_options.window - q.in_flight : 0;
@@ -395,6 +402,7 @@ uint64_t Messenger::Pump(transport::Links& links) {
       } else {
         if (p.retry_at_ms > now) {
           next_due = std::min(next_due, p.retry_at_ms - now);
+          q.next_retry_ms = std::min(q.next_retry_ms, p.retry_at_ms);
           continue;
         }
       }
@@ -406,10 +414,14 @@ uint64_t Messenger::Pump(transport::Links& links) {
       Pending& p = q.by_seq[seq];
       if (!p.frame) continue;
       Status s = links.SendToPeer(peer, *p.frame);
-      if (!s) break;  // queue full or link gone: the rest waits for the next pump
+      if (!s) {  // queue full or link gone: the rest waits for the next pump
+        q.next_retry_ms = now;
+        break;
+      }
       if (p.last_sent_ms == 0) ++q.in_flight; else ++m_counters.retries;
       p.last_sent_ms = now;
       p.retry_at_ms = now + RetryDelay(p.attempts);
+      q.next_retry_ms = std::min(q.next_retry_ms, p.retry_at_ms);
       ++p.attempts;
       ++m_counters.envelopes_sent;
       // Keep at most the configured number of frames in memory; a retry re-reads the outbox.

@@ -32,7 +32,7 @@ struct MessengerOptions {
   uint64_t clock_skew_ms = 5 * 60 * 1000;
   uint64_t message_ttl_ms = uint64_t{30} * 24 * 3600 * 1000;
   size_t max_outbox = 1'000'000;      // beyond this, new work is refused with backpressure
-  size_t window = 1024;               // unacknowledged messages in flight per peer
+  size_t window = 4096;               // unacknowledged messages in flight per peer
   uint64_t ack_timeout_ms = 3000;     // resend when no hop ack came in this long (then doubled)
   uint64_t max_backoff_ms = 60000;
   size_t cached_frames_per_peer = 4096;  // frames kept in memory; the rest are read from LMDB
@@ -110,6 +110,7 @@ class Messenger final : public Outgoing {
     size_t cached = 0;
     size_t in_flight = 0;
     uint64_t not_before_ms = 0;  // set by a Deferred ack
+    uint64_t next_retry_ms = 0;  // earliest resend among messages in flight, as of the last scan
     uint32_t deferrals = 0;
   };
   struct Receipted {

@@ -91,11 +91,13 @@ uint64_t EventAt(const Json& c, const char* event) {
 
 int main(int argc, char** argv) {
   size_t requests = 20000, clients = 16, batch = 1;
+  double rate = 0;  // offered requests/s; 0 = as fast as the node takes them
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--requests") requests = std::stoul(argv[i + 1]);
     else if (a == "--clients") clients = std::stoul(argv[i + 1]);
     else if (a == "--batch") batch = std::stoul(argv[i + 1]);
+    else if (a == "--rate") rate = std::stod(argv[i + 1]);
   }
   std::string root = "/tmp/tracenet-bench-" + std::to_string(::getpid());
   std::filesystem::create_directories(root);
@@ -141,7 +143,10 @@ int main(int argc, char** argv) {
       client.set_keep_alive(true);
       client.set_tcp_nodelay(true);
       httplib::Headers headers{{"Authorization", "Bearer " + token}};
-      while (next.fetch_add(batch) < requests) {
+      size_t slot;
+      while ((slot = next.fetch_add(batch)) < requests) {
+        if (rate > 0)  // paced: call k starts no earlier than k * batch / rate after the start
+          std::this_thread::sleep_until(started + std::chrono::duration<double>(static_cast<double>(slot) / rate));
         auto res = client.Post(path, headers, payload, "application/json");
         if (!res || res->status != 201) {
           failures += batch;
@@ -195,8 +200,9 @@ int main(int argc, char** argv) {
   if (!std::getenv("TRACENET_BENCH_KEEP")) std::filesystem::remove_all(root);
 
   double e2e_seconds = (last_delivery - first_submit) / 1000.0;
-  std::printf("requests submitted: %zu (failures %zu), clients %zu, %zu per API call\n", requests - failures.load(),
-              failures.load(), clients, batch);
+  std::printf("requests submitted: %zu (failures %zu), clients %zu, %zu per API call, offered %s\n",
+              requests - failures.load(), failures.load(), clients, batch,
+              rate > 0 ? (std::to_string(static_cast<int>(rate)) + " requests/s").c_str() : "as fast as accepted");
   std::printf("submit phase:       %.0f requests/s durable (API returned after commit)\n", (requests - failures) / submit_seconds);
   std::printf("end to end:         %zu delivered with signed receipt, %.0f requests/s (first submit -> last receipt)\n",
               latencies.size(), latencies.size() / std::max(e2e_seconds, 0.001));
