@@ -127,7 +127,7 @@ void ApiServer::Routes() {
   s.Get("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
     bool overdue_only = req.get_param_value("overdue") == "true" || req.get_param_value("overdue") == "1";
     size_t limit = 100;
-    if (req.has_param("limit")) limit = std::clamp<size_t>(std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10), 1, 1000000);
+    if (req.has_param("limit")) limit = std::clamp<size_t>(std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10), 1, 100000);
     Json cases = Json::array();
     uint64_t now = m_node.clock().NowMs();
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) {
