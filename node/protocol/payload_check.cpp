@@ -32,6 +32,13 @@ Status CheckRequest(const wire::TraceRequest* r) {
   return Status::Ok();
 }
 
+Status CheckAcknowledgement(const wire::TraceAcknowledgement* a) {
+  if (!IsId(a->request_message_id())) return Invalid("request_message_id must be 16 bytes");
+  if (a->validation() == wire::Validation::Unspecified || a->validation() > wire::Validation::MAX)
+    return Invalid("validation must be specified");
+  return Status::Ok();
+}
+
 Status CheckResponse(const wire::TraceResponse* r) {
   if (!IsId(r->request_message_id())) return Invalid("request_message_id must be 16 bytes");
   if (r->outcome() == wire::TraceOutcome::Unspecified || r->outcome() > wire::TraceOutcome::MAX)
@@ -55,10 +62,14 @@ Status CheckPayload(wire::MessageKind kind, ByteView payload) {
     }
     case wire::MessageKind::TraceAcknowledgement: {
       auto* a = Verified<wire::TraceAcknowledgement>(payload);
-      if (!a) return Invalid("payload is not a valid TraceAcknowledgement");
-      if (!IsId(a->request_message_id())) return Invalid("request_message_id must be 16 bytes");
-      if (a->validation() == wire::Validation::Unspecified || a->validation() > wire::Validation::MAX)
-        return Invalid("validation must be specified");
+      return a ? CheckAcknowledgement(a) : Invalid("payload is not a valid TraceAcknowledgement");
+    }
+    case wire::MessageKind::TraceAcknowledgementBatch: {
+      auto* batch = Verified<wire::TraceAcknowledgementBatch>(payload);
+      if (!batch) return Invalid("payload is not a valid TraceAcknowledgementBatch");
+      if (batch->acknowledgements()->size() == 0) return Invalid("an acknowledgement batch must not be empty");
+      for (const wire::TraceAcknowledgement* a : *batch->acknowledgements())
+        if (Status s = CheckAcknowledgement(a); !s) return s;
       return Status::Ok();
     }
     case wire::MessageKind::TraceResponse: {

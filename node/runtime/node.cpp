@@ -253,6 +253,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     }
     for (const LookupOutcome& outcome : lookups)
       if (Status s = m_trace->ApplyLookup(txn, outcome.job, outcome.findings); !s) return s;
+    if (Status s = m_trace->SendAcknowledgements(txn); !s) return s;
     if (Status s = m_messenger->FinishBatch(txn, *m_crypto_pool); !s) return s;
     if (sweep) {
       if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;

@@ -102,8 +102,20 @@ Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
 Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message,
                                 messaging::Outgoing& out) {
   switch (message.header.kind) {
-    case wire::MessageKind::TraceRequest: return OnRequest(txn, message, out);
-    case wire::MessageKind::TraceAcknowledgement: return OnAcknowledgement(txn, message);
+    case wire::MessageKind::TraceRequest: return OnRequest(txn, message);
+    case wire::MessageKind::TraceAcknowledgement: {
+      const auto* ack = Root<wire::TraceAcknowledgement>(message.payload);
+      return ApplyAcknowledgement(txn, message.header.sender, *ack, message.payload, message.header.message_id);
+    }
+    case wire::MessageKind::TraceAcknowledgementBatch: {
+      for (const wire::TraceAcknowledgement* ack : *Root<wire::TraceAcknowledgementBatch>(message.payload)->acknowledgements()) {
+        // Keep each case's acknowledgement as a document of its own, as if it had come alone.
+        std::unique_ptr<wire::TraceAcknowledgementT> single(ack->UnPack());
+        if (Status s = ApplyAcknowledgement(txn, message.header.sender, *ack, Pack<wire::TraceAcknowledgement>(*single), {}); !s)
+          return s;
+      }
+      return Status::Ok();
+    }
     case wire::MessageKind::TraceResponse: return OnResponse(txn, message);
     case wire::MessageKind::DeliveryReceipt: return OnReceipt(txn, message);
     case wire::MessageKind::Error: return OnError(txn, message);
@@ -112,7 +124,7 @@ Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message
   return Status::Ok();
 }
 
-Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) {
+Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message) {
   const protocol::Header& h = message.header;
   if (m_cases.Exists(txn, h.message_id)) return Status::Ok();  // already open: exactly one case per request
   const wire::TraceRequest* request = Root<wire::TraceRequest>(message.payload);
@@ -138,9 +150,9 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message,
   ack.validation = wire::Validation::Accepted;
   ack.expected_response_at_ms = record.due_at_ms;
   Bytes ack_payload = Pack<wire::TraceAcknowledgement>(ack);
-  auto sent = out.Send(txn, h.sender, wire::MessageKind::TraceAcknowledgement, ack_payload);
-  if (!sent) return sent.error();
   if (Status s = m_cases.PutDocument(txn, h.message_id, Document::kAcknowledgement, ack_payload); !s) return s;
+  // Sent at the end of the batch, together with the other acknowledgements to the same state.
+  m_pending_acks[h.sender].push_back(std::move(ack));
   Record(record, state::kAcknowledged, "acknowledgement sent: accepted, response expected by " +
                                            FormatUtc(record.due_at_ms));
   if (m_options.auto_answer) {
@@ -150,8 +162,26 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message,
   } else {
     Record(record, state::kAwaitingReview, "held for a responder to review (review policy)");
   }
-  if (Status s = m_cases.Create(txn, record); !s) return s;
-  if (Status s = m_cases.LinkMessage(txn, *sent, h.message_id); !s) return s;
+  return m_cases.Create(txn, record);
+}
+
+Status TraceService::SendAcknowledgements(store::Txn& txn) {
+  for (auto& [requester, acks] : m_pending_acks) {
+    if (acks.size() == 1) {
+      auto sent = m_outgoing->Send(txn, requester, wire::MessageKind::TraceAcknowledgement,
+                                   Pack<wire::TraceAcknowledgement>(acks.front()));
+      if (!sent) return sent.error();
+      if (Status s = m_cases.LinkMessage(txn, *sent, acks.front().request_message_id); !s) return s;
+      continue;
+    }
+    wire::TraceAcknowledgementBatchT batch;
+    for (wire::TraceAcknowledgementT& ack : acks)
+      batch.acknowledgements.push_back(std::make_unique<wire::TraceAcknowledgementT>(std::move(ack)));
+    auto sent = m_outgoing->Send(txn, requester, wire::MessageKind::TraceAcknowledgementBatch,
+                                 Pack<wire::TraceAcknowledgementBatch>(batch));
+    if (!sent) return sent.error();
+  }
+  m_pending_acks.clear();
   return Status::Ok();
 }
 
@@ -172,22 +202,20 @@ Status TraceService::SaveWithMessage(store::Txn& txn, const CaseRecord& record, 
   return m_cases.LinkMessage(txn, message_id, record.case_id);
 }
 
-Status TraceService::OnAcknowledgement(store::Txn& txn, const protocol::Opened& message) {
-  const auto* ack = Root<wire::TraceAcknowledgement>(message.payload);
-  ByteView case_id(ack->request_message_id()->data(), ack->request_message_id()->size());
-  auto record = CaseFor(txn, case_id, message.header.sender, "acknowledgement");
+Status TraceService::ApplyAcknowledgement(store::Txn& txn, const std::string& sender,
+                                          const wire::TraceAcknowledgement& ack, ByteView document, ByteView message_id) {
+  ByteView case_id(ack.request_message_id()->data(), ack.request_message_id()->size());
+  auto record = CaseFor(txn, case_id, sender, "acknowledgement");
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
-  if (Status s = m_cases.PutDocument(txn, case_id, Document::kAcknowledgement, message.payload); !s) return s;
-  std::string detail = std::string("acknowledged by ") + message.header.sender + ": " +
-                       wire::EnumNameValidation(ack->validation());
-  if (ack->expected_response_at_ms())
-    detail += ", response expected by " + FormatUtc(ack->expected_response_at_ms());
-  if (ack->point_of_contact() && ack->point_of_contact()->size())
-    detail += ", contact " + ack->point_of_contact()->str();
+  if (Status s = m_cases.PutDocument(txn, case_id, Document::kAcknowledgement, document); !s) return s;
+  std::string detail = std::string("acknowledged by ") + sender + ": " + wire::EnumNameValidation(ack.validation());
+  if (ack.expected_response_at_ms()) detail += ", response expected by " + FormatUtc(ack.expected_response_at_ms());
+  if (ack.point_of_contact() && ack.point_of_contact()->size()) detail += ", contact " + ack.point_of_contact()->str();
   Record(r, state::kAcknowledged, detail);
-  return SaveWithMessage(txn, r, message.header.message_id);
+  if (message_id.empty()) return m_cases.Update(txn, r);
+  return SaveWithMessage(txn, r, message_id);
 }
 
 Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message) {

@@ -6,6 +6,7 @@
 // Thread-safety: called from the node loop thread only (reads may use their own transactions).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -65,8 +66,13 @@ class TraceService final : public messaging::DeliveryHandler {
   std::vector<LookupJob> TakeNewLookups();
   void AbortBatch() {
     m_new_lookups.clear();
+    m_pending_acks.clear();
     m_cases.Discard();
   }
+  // Sends the ITI acknowledgements of the requests accepted in this batch: one message per
+  // requesting state (a TraceAcknowledgementBatch when there are several). Call after the
+  // batch's frames, before the messaging layer seals the batch's messages.
+  Status SendAcknowledgements(store::Txn& txn);
   // Writes the cases this batch changed; call once, last, before the batch commits.
   Status FinishBatch(store::Txn& txn) { return m_cases.Flush(txn); }
   // Lookups still pending in the store (after a restart).
@@ -76,8 +82,10 @@ class TraceService final : public messaging::DeliveryHandler {
   uint64_t DeadlineFor(wire::Priority priority) const;
 
  private:
-  Status OnRequest(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out);
-  Status OnAcknowledgement(store::Txn& txn, const protocol::Opened& message);
+  Status OnRequest(store::Txn& txn, const protocol::Opened& message);
+  // `message_id` names the envelope when the acknowledgement came alone (empty in a batch).
+  Status ApplyAcknowledgement(store::Txn& txn, const std::string& sender, const wire::TraceAcknowledgement& ack,
+                              ByteView document, ByteView message_id);
   Status OnResponse(store::Txn& txn, const protocol::Opened& message);
   Status OnReceipt(store::Txn& txn, const protocol::Opened& message);
   Status OnError(store::Txn& txn, const protocol::Opened& message);
@@ -95,6 +103,7 @@ class TraceService final : public messaging::DeliveryHandler {
   TraceOptions m_options;
   messaging::Outgoing* m_outgoing = nullptr;
   std::vector<LookupJob> m_new_lookups;
+  std::map<std::string, std::vector<wire::TraceAcknowledgementT>> m_pending_acks;  // by requesting state
   LogLimiter m_log_limiter;  // peers can make us log unmatched messages
 };
 

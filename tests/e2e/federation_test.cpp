@@ -108,8 +108,14 @@ TEST(FederationTest, BatchSubmitIsAllOrNothing) {
   auto accepted = f.Api("MEX-FGR").Post("/v1/traces/batch", Json{{"traces", {good, good, good}}});
   ASSERT_TRUE(accepted) << accepted.error().message;
   ASSERT_EQ((*accepted)["case_ids"].size(), 3u);
-  for (const Json& id : (*accepted)["case_ids"])
-    EXPECT_EQ(f.WaitCase("MEX-FGR", id, Answered)["outcome"], "found");
+  for (const Json& id : (*accepted)["case_ids"]) {
+    Json c = f.WaitCase("MEX-FGR", id, Answered);
+    EXPECT_EQ(c["outcome"], "found");
+    // Requests accepted together are acknowledged together; each case still records its own.
+    bool acknowledged = false;
+    for (const Json& e : c["timeline"]) acknowledged |= e["event"] == "acknowledged";
+    EXPECT_TRUE(acknowledged) << c["timeline"].dump();
+  }
   EXPECT_EQ(f.Cases("USA-ATF").size(), 3u);
 }
 

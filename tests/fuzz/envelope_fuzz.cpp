@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   (void)protocol::ParseEnvelope(bytes, 1 << 20);
   (void)protocol::OpenEnvelope(bytes, Keys(), {1'800'000'000'000, 300'000, 1 << 20});
-  for (int kind = 0; kind <= 5; ++kind)
+  for (int kind = 0; kind <= static_cast<int>(protocol::wire::MessageKind::MAX) + 1; ++kind)
     (void)protocol::CheckPayload(static_cast<protocol::wire::MessageKind>(kind), bytes);
   return 0;
 }

@@ -130,6 +130,26 @@ TEST_F(EnvelopeTest, ThirdPartyVerifiesOneDisclosedMessageWithPublicKeysOnly) {
   EXPECT_FALSE(VerifyDisclosedMessage(bytes, usa.pub.sign_public, *key));
 }
 
+TEST_F(EnvelopeTest, AcknowledgementBatchNeedsEntriesThatAreEachValid) {
+  auto pack = [](const wire::TraceAcknowledgementBatchT& batch) {
+    flatbuffers::FlatBufferBuilder b;
+    b.Finish(wire::TraceAcknowledgementBatch::Pack(b, &batch));
+    return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  };
+  wire::TraceAcknowledgementBatchT batch;
+  EXPECT_FALSE(CheckPayload(wire::MessageKind::TraceAcknowledgementBatch, pack(batch)));  // empty
+  auto ack = std::make_unique<wire::TraceAcknowledgementT>();
+  ack->request_message_id = Bytes(16, 1);
+  ack->validation = wire::Validation::Accepted;
+  batch.acknowledgements.push_back(std::make_unique<wire::TraceAcknowledgementT>(*ack));
+  EXPECT_TRUE(CheckPayload(wire::MessageKind::TraceAcknowledgementBatch, pack(batch)));
+  ack->validation = wire::Validation::Unspecified;
+  batch.acknowledgements.push_back(std::move(ack));
+  auto refused = CheckPayload(wire::MessageKind::TraceAcknowledgementBatch, pack(batch));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("validation"), std::string::npos);
+}
+
 TEST_F(EnvelopeTest, MessageIdsAreUniqueAndOrderedByCreationTime) {
   Bytes first = NewMessageId();
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
