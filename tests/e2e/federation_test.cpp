@@ -1,4 +1,5 @@
 // Two real nodes exchanging traces over CurveZMQ on 127.0.0.1, including crashes (kill -9).
+#include <fstream>
 #include <random>
 #include <set>
 #include <thread>
@@ -117,6 +118,44 @@ TEST(FederationTest, BatchSubmitIsAllOrNothing) {
     EXPECT_TRUE(acknowledged) << c["timeline"].dump();
   }
   EXPECT_EQ(f.Cases("USA-ATF").size(), 3u);
+}
+
+// Runs `tracenet ARGS...` to completion and returns its exit code and output.
+std::pair<int, std::string> RunCli(const std::string& log, const std::vector<std::string>& args) {
+  auto child = ChildProcess::Start(TRACENET_BINARY, args, log);
+  for (int i = 0; i < 300 && child->running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int code = child->Stop(1000);
+  std::ifstream in(log);
+  std::string out((std::istreambuf_iterator<char>(in)), {});
+  std::remove(log.c_str());
+  return {code, out};
+}
+
+TEST(FederationTest, OfficerSubmitsListsAndReadsATraceFromTheCommandLine) {
+  Federation f(TwoNodes());
+  f.Start("MEX-FGR");
+  f.Start("USA-ATF");
+  const auto& w = f.known_weapon();
+  std::string config = f.layout("MEX-FGR").config_path, log = f.root() + "/cli.log";
+  auto [code, out] = RunCli(log, {"trace", "--config", config, "submit", "--to", "USA-ATF", "--serial", w.serial,
+                                  "--make", w.manufacturer, "--type", w.type, "--calibre", w.calibre,
+                                  "--purpose", "criminal investigation"});
+  ASSERT_EQ(code, 0) << out;
+  std::string case_id = out.substr(0, 32);
+  f.WaitCase("MEX-FGR", case_id, Answered);
+  std::tie(code, out) = RunCli(log, {"trace", "--config", config, "show", case_id});
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(out.find("State:    answered (found)"), std::string::npos) << out;
+  EXPECT_NE(out.find("first retail purchaser"), std::string::npos) << out;
+  std::tie(code, out) = RunCli(log, {"trace", "--config", config, "list"});
+  EXPECT_NE(out.find(case_id), std::string::npos) << out;
+  std::tie(code, out) = RunCli(log, {"trace", "--config", config, "list", "--overdue"});
+  EXPECT_EQ(out.find(case_id), std::string::npos) << out;  // answered: not overdue
+  // A refused submission says why and exits 2, as for any invalid input.
+  std::tie(code, out) = RunCli(log, {"trace", "--config", config, "submit", "--to", "USA-ATF", "--serial", "X",
+                                     "--make", "Glock", "--type", "trebuchet"});
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("weapon.type must be one of"), std::string::npos) << out;
 }
 
 TEST(FederationTest, NodeStopsCleanlyOnSigterm) {
