@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkgconf git ca-certificates
   libzmq3-dev cppzmq-dev libsodium-dev liblmdb-dev flatbuffers-compiler libflatbuffers-dev
-  libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libpq-dev libcsv-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ "${1:-}" == "--with-test-tools" ]]; then
-  packages+=(clang libclang-rt-14-dev)
+  # PostgreSQL and Python run the adapter tests against a real server and the example adapter.
+  packages+=(clang libclang-rt-14-dev postgresql python3)
 fi
 
 missing=()

@@ -1,7 +1,9 @@
 // The registry adapter contract: how a node asks its national firearms registry about a weapon.
 // An adapter answers a weapon description with trace findings (a custody chain, partial data,
 // or no record) and reports its health. Adapters never throw into the node: every failure is a
-// returned Error. Thread-safety: the node calls one adapter from one lookup thread at a time.
+// returned Error. Thread-safety: the node calls Lookup from several lookup threads at once;
+// an adapter that cannot serve concurrent calls serialises them itself. Adapters register by
+// name in adapters/catalogue; the C ABI for plugins is tracenet_adapter.h.
 #pragma once
 
 #include <string>

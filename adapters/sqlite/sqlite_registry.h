@@ -1,7 +1,8 @@
-// The SQLite registry adapter: answers lookups from a registry database laid out as
-// adapters/sqlite/README.md documents (weapons, manufacture, import/export and transfer
-// records). The database is opened read-only; lookups use prepared statements only.
-// Thread-safety: Lookup and Health serialise on an internal mutex.
+// The SQLite registry adapter: answers lookups from an SQLite registry through the integrator's
+// SQL mapping (adapters/sql/sql_mapping.h), by default the documented schema of
+// adapters/sqlite/README.md. The database is opened read-only; lookups use prepared statements
+// with bound parameters only.
+// Thread-safety: Lookup and Health serialise on an internal mutex (one connection).
 #pragma once
 
 #include <sqlite3.h>
@@ -10,14 +11,18 @@
 #include <mutex>
 #include <string>
 
-#include "adapters/sdk/registry_adapter.h"
+#include "adapters/sql/sql_mapping.h"
 
 namespace tracenet::adapters {
 
 class SqliteRegistry final : public RegistryAdapter {
  public:
-  // Fails with Errc::kConfig when the file is missing or lacks the documented tables.
-  static Result<std::unique_ptr<SqliteRegistry>> Open(const std::string& path, int busy_timeout_ms = 2000);
+  // Fails with Errc::kConfig when the file is missing or a mapped query does not prepare.
+  static Result<std::unique_ptr<SqliteRegistry>> Open(const std::string& path,
+                                                      SqlMapping mapping = DocumentedSchemaMapping(Placeholders::kSqlite),
+                                                      int busy_timeout_ms = 2000);
+  // [registry.sqlite]: path, busy_timeout_ms and the SQL mapping keys.
+  static Result<std::unique_ptr<RegistryAdapter>> FromSettings(const AdapterSettings& settings);
   ~SqliteRegistry() override;
 
   std::string name() const override { return "sqlite"; }
@@ -26,19 +31,22 @@ class SqliteRegistry final : public RegistryAdapter {
 
  private:
   SqliteRegistry() = default;
-  Status AppendChain(int64_t weapon_id, Findings& findings);
+  Status Bind(sqlite3_stmt* statement, const std::vector<std::string>& params, const ParamValues& values);
 
   std::mutex m_mutex;
   std::string m_path;
+  SqlMapping m_mapping;
   sqlite3* m_db = nullptr;
-  sqlite3_stmt* m_find_weapon = nullptr;
-  sqlite3_stmt* m_manufacture = nullptr;
-  sqlite3_stmt* m_import_export = nullptr;
-  sqlite3_stmt* m_transfers = nullptr;
+  sqlite3_stmt* m_weapon = nullptr;
+  sqlite3_stmt* m_custody = nullptr;
+  std::unique_ptr<WeaponColumns> m_weapon_columns;
+  std::unique_ptr<CustodyColumns> m_custody_columns;
 };
 
 // Creates the documented tables and indexes in a new or empty database (used by the demo's
 // generator, tests and integrators who start from scratch).
 Status CreateRegistrySchema(sqlite3* db);
+// The same DDL as text (valid for PostgreSQL as well).
+const char* RegistrySchemaSql();
 
 }  // namespace tracenet::adapters

@@ -58,6 +58,8 @@ CREATE TABLE IF NOT EXISTS transfer_records (
 CREATE INDEX IF NOT EXISTS transfers_by_weapon ON transfer_records(weapon_id, date);
 )sql";
 
+const char* RegistrySchemaSql() { return kSchema; }
+
 Status CreateRegistrySchema(sqlite3* db) {
   char* message = nullptr;
   if (sqlite3_exec(db, kSchema, nullptr, nullptr, &message) != SQLITE_OK) {

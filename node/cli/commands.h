@@ -38,6 +38,13 @@ struct DemoOptions {
 };
 int RunDemo(const DemoOptions& options);
 
+// Registry adapter tools (node/cli/adapter_commands.cpp).
+int AdapterList();
+int AdapterFixture(const std::string& format, const std::string& encoding, const std::string& out);
+int AdapterCheck(const std::string& config_path);
+// Hosts adapter `name` behind the JSON-lines protocol on stdin/stdout.
+int AdapterServe(const std::string& name);
+
 // Human-readable case timeline for a tracing officer.
 std::string RenderCase(const Json& c);
 

@@ -72,7 +72,31 @@ int main(int argc, char** argv) {
   demo_cmd->add_flag("--keep", demo.keep, "Keep the temporary directory afterwards");
   demo_cmd->add_option("--registry-size", demo.registry_size, "Weapons per generated registry")->capture_default_str();
 
+  auto* adapter_cmd = app.add_subcommand("adapter", "Registry adapters: list them, load the fixture, check one");
+  adapter_cmd->require_subcommand(1);
+  auto* adapter_list_cmd = adapter_cmd->add_subcommand("list", "List the built-in adapters");
+  std::string fixture_format = "sql", fixture_encoding = "utf-8", fixture_out;
+  auto* adapter_fixture_cmd =
+      adapter_cmd->add_subcommand("fixture", "Write the conformance fixture to load into your registry");
+  adapter_fixture_cmd->add_option("--format", fixture_format, "sql (documented schema), csv or tsv")->capture_default_str();
+  adapter_fixture_cmd->add_option("--encoding", fixture_encoding, "utf-8 or latin-1 (csv, tsv)")->capture_default_str();
+  adapter_fixture_cmd->add_option("--out", fixture_out, "File to write (default: standard output)");
+  std::string check_config;
+  auto* adapter_check_cmd =
+      adapter_cmd->add_subcommand("check", "Run the conformance battery against a configured adapter");
+  adapter_check_cmd->add_option("--config", check_config, "A TOML file with a [registry] section (a node config will do)")
+      ->required();
+  std::string serve_name;
+  auto* adapter_serve_cmd = adapter_cmd->add_subcommand(
+      "serve", "Host an adapter behind the JSON-lines protocol on stdin/stdout (the node runs plugins this way)");
+  adapter_serve_cmd->add_option("adapter", serve_name, "Adapter name, e.g. plugin")->required();
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*adapter_list_cmd) return cli::AdapterList();
+  if (*adapter_fixture_cmd) return cli::AdapterFixture(fixture_format, fixture_encoding, fixture_out);
+  if (*adapter_check_cmd) return cli::AdapterCheck(check_config);
+  if (*adapter_serve_cmd) return cli::AdapterServe(serve_name);
 
   if (*keygen_cmd) {
     auto entry = cli::Keygen(keygen);

@@ -132,11 +132,9 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Str("api", "port_file", c.api_port_file, false));
   if (c.api_listen.rfind("127.0.0.1:", 0) != 0 && c.api_listen.rfind("localhost:", 0) != 0)
     return FieldError(path, "[api] listen", "must be on loopback (127.0.0.1:PORT): the API is local only");
-  TRY(f.Str("registry", "adapter", c.registry_adapter, false));
-  if (c.registry_adapter != "none" && c.registry_adapter != "sqlite")
-    return FieldError(path, "[registry] adapter", "must be \"sqlite\" or \"none\"");
-  TRY(f.Str("registry", "path", c.registry_path, c.registry_adapter == "sqlite"));
-  TRY(f.Int("registry", "timeout_ms", c.registry_timeout_ms, 10, 600000));
+  auto registry = adapters::ParseRegistrySection(*parsed, path, base);
+  if (!registry) return registry.error();
+  c.registry = std::move(registry.value());
   TRY(f.Bool("trace", "auto_answer", c.auto_answer));
   TRY(f.Int("trace", "routine_deadline_hours", c.routine_deadline_hours, 1, 24 * 365));
   TRY(f.Int("trace", "urgent_deadline_hours", c.urgent_deadline_hours, 1, 24 * 365));
@@ -151,7 +149,6 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   c.data_dir = Resolve(base, c.data_dir);
   c.keys_dir = Resolve(base, c.keys_dir);
   c.peers_file = Resolve(base, c.peers_file);
-  c.registry_path = Resolve(base, c.registry_path);
   c.api_token_file = Resolve(base, c.api_token_file.empty() ? c.data_dir + "/api.token" : c.api_token_file);
   c.api_port_file = Resolve(base, c.api_port_file.empty() ? c.data_dir + "/api.port" : c.api_port_file);
   auto peers = LoadPeers(c.peers_file);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/catalogue/adapter_catalogue.h"
 #include "node/common/result.h"
 #include "node/protocol/keyring.h"
 
@@ -25,10 +26,8 @@ struct NodeConfig {
   std::string api_listen = "127.0.0.1:0";  // host:port, loopback only
   std::string api_token_file;              // created at first start, mode 0600
   std::string api_port_file;               // where the bound port is written (for port 0)
-  // [registry]
-  std::string registry_adapter = "none";   // "sqlite" or "none"
-  std::string registry_path;
-  int registry_timeout_ms = 5000;
+  // [registry] and [registry.<adapter>] (adapters/README.md)
+  adapters::RegistryConfig registry;
   // [trace]
   bool auto_answer = true;
   uint64_t routine_deadline_hours = 168;

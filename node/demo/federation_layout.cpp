@@ -55,7 +55,7 @@ Result<std::vector<NodeLayout>> LayOutFederation(const std::string& root, const 
                          "\"\ndata_dir = \"data\"\nkeys_dir = \"keys\"\npeers_file = \"peers.toml\"\nlisten = \"" +
                          l.endpoint + "\"\n\n[api]\nlisten = \"127.0.0.1:0\"\n\n[registry]\n";
     config += spec.registry_path.empty() ? "adapter = \"none\"\n"
-                                         : "adapter = \"sqlite\"\npath = \"" + spec.registry_path + "\"\n";
+                                         : "adapter = \"sqlite\"\n\n[registry.sqlite]\npath = \"" + spec.registry_path + "\"\n";
     config += "\n[trace]\nauto_answer = " + std::string(spec.auto_answer ? "true" : "false") +
               "\npoint_of_contact = \"" + spec.id + " tracing desk\"\n";
     config += spec.extra_config;

@@ -4,14 +4,14 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "adapters/sqlite/sqlite_registry.h"
+#include "adapters/catalogue/adapter_catalogue.h"
+#include "node/common/child_process.h"
 #include "node/crypto/primitives.h"
 
 namespace tracenet::runtime {
 
 namespace {
 constexpr uint64_t kSweepIntervalMs = 1000;
-constexpr uint64_t kLookupRetryMs = 5000;
 
 bool IsStorageFailure(const Error& e) { return e.code == Errc::kIo || store::IsMapFull(e); }
 }  // namespace
@@ -36,7 +36,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   trace_options.urgent_deadline_ms = config.urgent_deadline_hours * 3600 * 1000;
   // Without a registry there is nothing to answer from: hold requests for a responder instead
   // of retrying a lookup that cannot succeed.
-  trace_options.auto_answer = config.auto_answer && config.registry_adapter != "none";
+  trace_options.auto_answer = config.auto_answer && config.registry.adapter != "none";
   if (config.auto_answer && !trace_options.auto_answer)
     spdlog::warn("event=auto_answer_disabled reason=\"[registry] adapter is none; incoming traces wait for review\"");
   trace_options.point_of_contact = config.point_of_contact.empty() ? config.id : config.point_of_contact;
@@ -52,14 +52,14 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   node->m_trace->SetOutgoing(node->m_messenger.get());
   if (Status s = node->m_messenger->LoadOutbox(); !s) return s.error();
 
-  std::unique_ptr<adapters::RegistryAdapter> adapter;
-  if (config.registry_adapter == "sqlite") {
-    auto sqlite = adapters::SqliteRegistry::Open(config.registry_path, config.registry_timeout_ms);
-    if (!sqlite) return sqlite.error();
-    adapter = std::move(sqlite.value());
-  }
+  auto adapter = adapters::CreateAdapter(config.registry, {config.registry.timeout_ms, SelfExecutable()});
+  if (!adapter) return adapter.error();
+  node->m_lookup_retry_ms = static_cast<uint64_t>(config.registry.retry_ms);
+  RegistryWorkerOptions registry_options;
+  registry_options.workers = static_cast<size_t>(config.registry.workers);
+  registry_options.deadline = std::chrono::milliseconds(config.registry.timeout_ms);
   Node* raw = node.get();
-  node->m_registry = std::make_unique<RegistryWorker>(std::move(adapter), [raw](LookupOutcome outcome) {
+  node->m_registry = std::make_unique<RegistryWorker>(std::move(adapter.value()), registry_options, [raw](LookupOutcome outcome) {
     {
       std::lock_guard lock(raw->m_queue_mutex);
       raw->m_lookup_results.push_back(std::move(outcome));
@@ -269,14 +269,14 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     m_messenger->AbortBatch();
     m_trace->AbortBatch();
     for (auto& command : commands) command->done.set_value(committed);
-    for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), kLookupRetryMs);
+    for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);
     return;  // no acks: senders keep their copies and retry
   }
   ++m_counters.batches_committed;
   m_messenger->CommitBatch();
   for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
   for (LookupOutcome& outcome : lookups)
-    if (!outcome.findings) m_registry->Enqueue(std::move(outcome.job), kLookupRetryMs);
+    if (!outcome.findings) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);
   for (messaging::HopReply& reply : replies) {
     Status s = reply.via_listener ? m_links->Reply(reply.routing_id, reply.frame)
                                             : m_links->SendToPeer(reply.peer, reply.frame);

@@ -79,6 +79,7 @@ class Node {
   std::unique_ptr<transport::ZapHandler> m_zap;
   std::unique_ptr<transport::Links> m_links;
   std::unique_ptr<RegistryWorker> m_registry;
+  uint64_t m_lookup_retry_ms = 5000;  // [registry] retry_ms
   std::unique_ptr<WorkPool> m_crypto_pool;
   std::string m_bound_endpoint;
   int m_wake_fd = -1;

@@ -1,15 +1,21 @@
-// Runs registry lookups off the node loop (a registry may be slow), one at a time, and hands
-// results back through a callback. A failed lookup is retried after a delay.
-// Thread-safety: Enqueue may be called from any thread; the callback runs on the worker thread.
+// Runs registry lookups off the node loop on a few threads, each with a deadline. A registry
+// may be slow, hang or fail: a lookup that misses its deadline is reported as timed out (the
+// case says the answer is delayed and the node retries later) and its thread is written off
+// and replaced, so one stuck lookup never holds up the others. A written-off thread's late
+// answer is dropped.
+// Thread-safety: Enqueue may be called from any thread; the callback runs on worker threads,
+// never after the destructor has returned.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "adapters/sdk/registry_adapter.h"
 #include "node/trace/trace_service.h"
@@ -22,27 +28,31 @@ struct LookupOutcome {
   uint64_t elapsed_us = 0;
 };
 
+struct RegistryWorkerOptions {
+  size_t workers = 4;
+  std::chrono::milliseconds deadline{5000};
+  size_t max_written_off = 16;  // stuck threads tolerated before no more replacements start
+};
+
+struct RegistryCounters {
+  std::atomic<uint64_t> lookups{0};
+  std::atomic<uint64_t> failures{0};
+  std::atomic<uint64_t> timeouts{0};
+  std::atomic<uint64_t> written_off_threads{0};
+};
+
 class RegistryWorker {
  public:
-  RegistryWorker(std::unique_ptr<adapters::RegistryAdapter> adapter,
-                 std::function<void(LookupOutcome)> on_done, uint64_t retry_delay_ms = 5000);
+  RegistryWorker(std::shared_ptr<adapters::RegistryAdapter> adapter, RegistryWorkerOptions options,
+                 std::function<void(LookupOutcome)> on_done);
   ~RegistryWorker();
   void Enqueue(trace::LookupJob job, uint64_t delay_ms = 0);
-  bool has_adapter() const { return m_adapter != nullptr; }
+  bool has_adapter() const;
+  const RegistryCounters& counters() const;
 
  private:
-  struct Queued {
-    trace::LookupJob job;
-    std::chrono::steady_clock::time_point not_before;
-  };
-  void Run();
-  std::unique_ptr<adapters::RegistryAdapter> m_adapter;
-  std::function<void(LookupOutcome)> m_on_done;
-  std::mutex m_mutex;
-  std::condition_variable m_cv;
-  std::deque<Queued> m_queue;
-  bool m_stop = false;
-  std::thread m_thread;
+  struct State;
+  std::shared_ptr<State> m_state;
 };
 
 }  // namespace tracenet::runtime

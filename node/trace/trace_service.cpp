@@ -308,7 +308,15 @@ Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
   if (!*record || !txn.Get(m_store.table("lookups"), job.case_id)) return Status::Ok();  // answered already
   CaseRecord& r = **record;
   if (!findings) {
-    Record(r, "registry_error", "registry lookup failed: " + findings.error().message + "; will retry");
+    // An interim answer on the case: delayed (the registry missed its deadline) or failed
+    // (it said why); the node retries either way. A retry that fails the same way adds nothing.
+    bool delayed = findings.error().code == Errc::kTimeout;
+    std::string event = delayed ? "registry_delayed" : "registry_error";
+    std::string detail = delayed ? "answer delayed: " + findings.error().message + "; the lookup will be retried"
+                                 : "registry lookup failed: " + findings.error().message + "; will retry";
+    if (!r.timeline.empty() && r.timeline.back()->state == event && r.timeline.back()->detail == detail)
+      return Status::Ok();
+    Record(r, event, std::move(detail));
     return m_cases.Update(txn, r);
   }
   wire::TraceResponseT response = ResponseFromFindings(*findings);
