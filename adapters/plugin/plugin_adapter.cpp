@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "adapters/process/process_adapter.h"
+#include "adapters/sdk/findings_assembly.h"
 
 namespace tracenet::adapters {
 
@@ -124,6 +125,8 @@ Result<Findings> PluginAdapter::Lookup(const WeaponQuery& q) {
   }
   if (m_plugin->release) m_plugin->release(m_instance, &out);
   if (!outcome) return outcome.error();
+  if (Status s = CheckFindings(f); !s) return MakeError(Errc::kMalformed, "adapter plugin " + m_name + ": " + s.error().message);
+  FillDatesOut(f);
   return f;
 }
 

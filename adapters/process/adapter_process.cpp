@@ -50,7 +50,8 @@ Status AdapterProcess::Start(const ProgramSpec& spec, std::chrono::milliseconds 
   close(pair[1]);
   if (rc != 0) {
     close(pair[0]);
-    return MakeError(Errc::kConfig, "cannot start adapter program " + spec.command[0] + ": " + strerror(rc));
+    return MakeError(Errc::kConfig, "cannot start adapter program " + spec.command[0] +
+                                        (spec.working_dir.empty() ? "" : " in " + spec.working_dir) + ": " + strerror(rc));
   }
   m_pid = pid;
   m_fd = pair[0];

@@ -141,9 +141,10 @@ Result<Findings> ReadLookupReply(const json& m, uint64_t id) {
       if (!v) return v.error();
       *out = *v;
     }
-    if (!IsCustodyRole(e.role)) return Malformed(where + ".role \"" + e.role.substr(0, 40) + "\" is not a custody role");
     f.chain.push_back(std::move(e));
   }
+  if (Status s = CheckFindings(f); !s) return Malformed(s.error().message);
+  FillDatesOut(f);
   return f;
 }
 

@@ -24,6 +24,9 @@
 extern "C" {
 #endif
 
+/* Marks the entry function visible in a library built with hidden symbols. */
+#define TRACENET_ADAPTER_EXPORT __attribute__((visibility("default")))
+
 #define TRACENET_ADAPTER_ABI_VERSION 1
 #define TRACENET_ADAPTER_ENTRY_SYMBOL "tracenet_adapter_plugin_v1"
 
@@ -99,6 +102,12 @@ typedef const tracenet_adapter_plugin* (*tracenet_adapter_entry_fn)(void);
  * the full result needs, excluding the NUL. */
 size_t tracenet_normalise_serial(const char* serial, char* out, size_t out_size);
 size_t tracenet_normalise_make(const char* make, char* out, size_t out_size);
+
+/* Reads a string setting from the settings JSON create() receives, so a plugin in C needs no
+ * JSON parser of its own. Returns the length the value needs (excluding the NUL) and writes it
+ * NUL-terminated into out (truncated to out_size), or returns (size_t)-1 when the key is
+ * missing, not a string, or the JSON is invalid. */
+size_t tracenet_settings_string(const char* settings_json, const char* key, char* out, size_t out_size);
 
 #ifdef __cplusplus
 }
