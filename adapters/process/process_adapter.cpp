@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "adapters/process/json_lines_protocol.h"
 
@@ -82,8 +83,12 @@ void ProcessAdapter::NoteFailure(Slot& slot) {
 Status ProcessAdapter::Ready(Slot& slot) {
   if (slot.process.running()) return Status::Ok();
   auto now = std::chrono::steady_clock::now();
-  if (now < slot.restart_after)
+  // A short pause is waited out, so one bad request does not fail the lookups queued behind it;
+  // a long one (a program failing again and again) fails fast until it is over.
+  if (now < slot.restart_after && slot.restart_after - now > m_timeout / 2)
     return MakeError(Errc::kUnavailable, "adapter process " + slot.process.last_exit() + "; it restarts shortly");
+  if (now < slot.restart_after) std::this_thread::sleep_until(slot.restart_after);
+  now = std::chrono::steady_clock::now();
   spdlog::warn("event=adapter_process_restart adapter={} reason=\"{}\"", m_name, slot.process.last_exit());
   Status started = slot.process.Start(m_spec, std::max<std::chrono::milliseconds>(m_timeout, kMinimumHandshake));
   if (!started) NoteFailure(slot);

@@ -16,6 +16,7 @@ struct NodeSpec {
   std::string registry_path;  // empty: no registry adapter
   bool auto_answer = true;
   std::string extra_config;   // appended TOML (e.g. a [limits] section)
+  std::string registry_config;  // a whole [registry] section instead (overrides registry_path)
 };
 
 struct NodeLayout {

@@ -52,7 +52,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   node->m_trace->SetOutgoing(node->m_messenger.get());
   if (Status s = node->m_messenger->LoadOutbox(); !s) return s.error();
 
-  auto adapter = adapters::CreateAdapter(config.registry, {config.registry.timeout_ms, SelfExecutable()});
+  auto adapter = adapters::CreateAdapter(
+      config.registry, {adapters::AdapterTimeoutMs(config.registry.timeout_ms), SelfExecutable()});
   if (!adapter) return adapter.error();
   node->m_lookup_retry_ms = static_cast<uint64_t>(config.registry.retry_ms);
   RegistryWorkerOptions registry_options;
