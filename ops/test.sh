@@ -16,8 +16,8 @@ for target in build/fuzz/tests/fuzz/fuzz_*; do
   name=$(basename "$target")
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null || true
-  echo "fuzzing $name for 30 s"
-  "$target" -max_total_time=30 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -3
+  echo "fuzzing $name for 20 s"
+  "$target" -max_total_time=20 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -3
   rm -rf "$corpus"
 done
 echo "all tests passed"
