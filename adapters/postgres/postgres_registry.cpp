@@ -65,11 +65,8 @@ Result<std::unique_ptr<RegistryAdapter>> PostgresRegistry::FromSettings(const Ad
 
 Result<std::unique_ptr<PostgresRegistry>> PostgresRegistry::Open(PostgresOptions options) {
   std::unique_ptr<PostgresRegistry> reg(new PostgresRegistry(std::move(options)));
-  for (size_t i = 0; i < reg->m_options.pool_size; ++i) {
-    reg->m_connections.push_back(std::make_unique<Connection>());
-    reg->m_free.push_back(reg->m_connections.back().get());
-  }
-  Connection& first = *reg->m_connections.front();
+  for (size_t i = 0; i < reg->m_options.pool_size; ++i) reg->m_pool.Add(std::make_unique<Connection>());
+  Connection& first = *reg->m_pool.all().front();
   if (Status s = reg->Ready(first); !s) return MakeError(Errc::kConfig, s.error().message);
   // The mapping's column names, read once from the server's description of the statements.
   PGresult* weapon = PQdescribePrepared(first.conn, kWeaponStatement);
@@ -85,9 +82,8 @@ Result<std::unique_ptr<PostgresRegistry>> PostgresRegistry::Open(PostgresOptions
   return reg;
 }
 
-PostgresRegistry::~PostgresRegistry() {
-  for (auto& c : m_connections)
-    if (c->conn) PQfinish(c->conn);
+PostgresRegistry::Connection::~Connection() {
+  if (conn) PQfinish(conn);
 }
 
 Status PostgresRegistry::Ready(Connection& c) {
@@ -115,32 +111,11 @@ Status PostgresRegistry::Ready(Connection& c) {
   return Status::Ok();
 }
 
-PostgresRegistry::Connection* PostgresRegistry::Acquire() {
-  std::unique_lock lock(m_mutex);
-  m_free_cv.wait(lock, [&] { return !m_free.empty(); });
-  Connection* c = m_free.back();
-  m_free.pop_back();
-  return c;
-}
-
-void PostgresRegistry::Release(Connection* c) {
-  {
-    std::lock_guard lock(m_mutex);
-    m_free.push_back(c);
-  }
-  m_free_cv.notify_one();
-}
-
 Result<Findings> PostgresRegistry::Lookup(const WeaponQuery& query) {
   ParamValues values = WeaponParamValues(query);
   Findings f;
   if (values["serial_norm"].empty()) return f;
-  Connection* c = Acquire();
-  struct Returner {
-    PostgresRegistry* self;
-    Connection* c;
-    ~Returner() { self->Release(c); }
-  } returner{this, c};
+  auto c = m_pool.Take();
   if (Status s = Ready(*c); !s) return s.error();
   auto run = [&](const char* statement, const SqlQuery& q) {
     std::vector<const char*> params;
@@ -169,13 +144,12 @@ Result<Findings> PostgresRegistry::Lookup(const WeaponQuery& query) {
 }
 
 Status PostgresRegistry::Health() {
-  Connection* c = Acquire();
+  auto c = m_pool.Take();
   Status s = Ready(*c);
   if (s) {
     ResultScope r{PQexec(c->conn, "SELECT 1")};
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK) s = QueryError(c->conn, r.r, "health check");
   }
-  Release(c);
   return s;
 }
 

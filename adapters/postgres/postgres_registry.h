@@ -5,12 +5,11 @@
 // Thread-safety: Lookup and Health may be called from many threads (one connection each).
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "adapters/sql/connection_pool.h"
 #include "adapters/sql/sql_mapping.h"
 
 typedef struct pg_conn PGconn;
@@ -30,7 +29,7 @@ class PostgresRegistry final : public RegistryAdapter {
   static Result<std::unique_ptr<RegistryAdapter>> FromSettings(const AdapterSettings& settings);
   // Opens one connection at once (checking the mapping against the server); the rest on demand.
   static Result<std::unique_ptr<PostgresRegistry>> Open(PostgresOptions options);
-  ~PostgresRegistry() override;
+  ~PostgresRegistry() override = default;
 
   std::string name() const override { return "postgres"; }
   Result<Findings> Lookup(const WeaponQuery& query) override;
@@ -40,20 +39,16 @@ class PostgresRegistry final : public RegistryAdapter {
   struct Connection {
     PGconn* conn = nullptr;
     bool prepared = false;
+    ~Connection();
   };
   explicit PostgresRegistry(PostgresOptions options) : m_options(std::move(options)) {}
-  Connection* Acquire();
-  void Release(Connection* c);
   // Connects (or reconnects) and prepares the mapped statements.
   Status Ready(Connection& c);
 
   PostgresOptions m_options;
   std::unique_ptr<WeaponColumns> m_weapon_columns;
   std::unique_ptr<CustodyColumns> m_custody_columns;
-  std::vector<std::unique_ptr<Connection>> m_connections;
-  std::mutex m_mutex;
-  std::condition_variable m_free_cv;
-  std::vector<Connection*> m_free;
+  ConnectionPool<Connection> m_pool;
 };
 
 }  // namespace tracenet::adapters

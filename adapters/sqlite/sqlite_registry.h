@@ -2,7 +2,7 @@
 // SQL mapping (adapters/sql/sql_mapping.h), by default the documented schema of
 // adapters/sqlite/README.md. The database is opened read-only; lookups use prepared statements
 // with bound parameters only.
-// Thread-safety: Lookup and Health serialise on an internal mutex (one connection).
+// Thread-safety: Lookup and Health may be called from many threads (a connection each).
 #pragma once
 
 #include <sqlite3.h>
@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 
+#include "adapters/sql/connection_pool.h"
 #include "adapters/sql/sql_mapping.h"
 
 namespace tracenet::adapters {
@@ -20,25 +21,29 @@ class SqliteRegistry final : public RegistryAdapter {
   // Fails with Errc::kConfig when the file is missing or a mapped query does not prepare.
   static Result<std::unique_ptr<SqliteRegistry>> Open(const std::string& path,
                                                       SqlMapping mapping = DocumentedSchemaMapping(Placeholders::kSqlite),
-                                                      int busy_timeout_ms = 2000);
-  // [registry.sqlite]: path, busy_timeout_ms and the SQL mapping keys.
+                                                      int busy_timeout_ms = 2000, size_t connections = 4);
+  // [registry.sqlite]: path, busy_timeout_ms, connections and the SQL mapping keys.
   static Result<std::unique_ptr<RegistryAdapter>> FromSettings(const AdapterSettings& settings);
-  ~SqliteRegistry() override;
+  ~SqliteRegistry() override = default;
 
   std::string name() const override { return "sqlite"; }
   Result<Findings> Lookup(const WeaponQuery& query) override;
   Status Health() override;
 
  private:
+  // One read-only connection with the mapped statements prepared on it.
+  struct Connection {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* weapon = nullptr;
+    sqlite3_stmt* custody = nullptr;
+    ~Connection();
+  };
   SqliteRegistry() = default;
-  Status Bind(sqlite3_stmt* statement, const std::vector<std::string>& params, const ParamValues& values);
+  Result<std::unique_ptr<Connection>> Connect(int busy_timeout_ms);
 
-  std::mutex m_mutex;
   std::string m_path;
   SqlMapping m_mapping;
-  sqlite3* m_db = nullptr;
-  sqlite3_stmt* m_weapon = nullptr;
-  sqlite3_stmt* m_custody = nullptr;
+  ConnectionPool<Connection> m_pool;
   std::unique_ptr<WeaponColumns> m_weapon_columns;
   std::unique_ptr<CustodyColumns> m_custody_columns;
 };
