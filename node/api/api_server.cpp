@@ -161,6 +161,7 @@ void ApiServer::Routes() {
   s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();
     messaging::Counters& c = m_node.counters();
+    const runtime::RegistryCounters& r = m_node.registry_counters();
     Json peers = Json::object();
     for (const auto& [id, queued] : st.queued_by_peer) peers[id] = {{"queued", queued}, {"link_up", st.link_up[id]}};
     SendJson(res, 200,
@@ -168,6 +169,12 @@ void ApiServer::Routes() {
               {"listen", m_node.bound_endpoint()},
               {"outbox", st.outbox},
               {"peers", peers},
+              {"registry",
+               {{"adapter", m_node.config().registry.adapter},
+                {"lookups", r.lookups.load()},
+                {"failures", r.failures.load()},
+                {"timeouts", r.timeouts.load()},
+                {"stuck_threads_replaced", r.written_off_threads.load()}}},
               {"counters",
                {{"frames_received", c.frames_received.load()},
                 {"envelopes_accepted", c.envelopes_accepted.load()},

@@ -52,6 +52,7 @@ class Node {
   Status Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn);
 
   messaging::Counters& counters() { return m_counters; }
+  const RegistryCounters& registry_counters() const { return m_registry->counters(); }
   const config::NodeConfig& config() const { return m_config; }
   std::string bound_endpoint() const { return m_bound_endpoint; }
   const Clock& clock() const { return m_clock; }

@@ -59,15 +59,25 @@ struct RegistryWorker::State {
     }
   }
 
+  // The adapter contract says errors are values; one that throws anyway costs its lookup only.
+  Result<adapters::Findings> Call(const adapters::WeaponQuery& query) {
+    if (!adapter) return MakeError(Errc::kUnavailable, "no registry adapter is configured");
+    try {
+      return adapter->Lookup(query);
+    } catch (const std::exception& e) {
+      return MakeError(Errc::kInternal, std::string("registry adapter failed: ") + e.what());
+    } catch (...) {
+      return MakeError(Errc::kInternal, "registry adapter failed with an unknown exception");
+    }
+  }
+
   void Run(Thread& t) {
     std::unique_lock lock(mutex);
     while (Next(lock, t)) {
       trace::LookupJob job = t.job;
       lock.unlock();
       auto started = Clock::now();
-      Result<adapters::Findings> findings =
-          adapter ? adapter->Lookup(job.query)
-                  : Result<adapters::Findings>(MakeError(Errc::kUnavailable, "no registry adapter is configured"));
+      Result<adapters::Findings> findings = Call(job.query);
       auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
       lock.lock();
       if (t.written_off) {  // the watchdog already answered for this lookup

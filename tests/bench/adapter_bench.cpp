@@ -104,9 +104,9 @@ bool LoadPostgres(sqlite3* db, const std::string& conninfo) {
     std::fprintf(stderr, "postgres: %s\n", PQerrorMessage(c));
     return false;
   }
+  Pg(c, "SET client_min_messages = warning");
   Pg(c, "DROP TABLE IF EXISTS transfer_records, import_export_records, manufacture_records, weapons CASCADE");
   std::string schema = adapters::RegistrySchemaSql();
-  std::string tables = schema.substr(0, 0);
   // Tables first, indexes after the data: far faster than maintaining them row by row.
   std::string ddl;
   for (size_t start = 0; start < schema.size();) {
@@ -118,9 +118,12 @@ bool LoadPostgres(sqlite3* db, const std::string& conninfo) {
   }
   if (!Pg(c, ddl)) return false;
   for (const char* table : {"weapons", "manufacture_records", "import_export_records", "transfer_records"}) {
-    if (!Pg(c, std::string("COPY ") + table + " FROM STDIN")) {
-      PGresult* r = PQgetResult(c);
-      PQclear(r);
+    PGresult* copy = PQexec(c, (std::string("COPY ") + table + " FROM STDIN").c_str());
+    bool copying = PQresultStatus(copy) == PGRES_COPY_IN;
+    PQclear(copy);
+    if (!copying) {
+      std::fprintf(stderr, "postgres: COPY %s refused: %s\n", table, PQerrorMessage(c));
+      return false;
     }
     sqlite3_stmt* s = nullptr;
     sqlite3_prepare_v2(db, (std::string("SELECT * FROM ") + table).c_str(), -1, &s, nullptr);

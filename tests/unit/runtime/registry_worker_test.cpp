@@ -16,6 +16,7 @@ class StallingAdapter final : public adapters::RegistryAdapter {
  public:
   std::string name() const override { return "stalling"; }
   Result<adapters::Findings> Lookup(const adapters::WeaponQuery& q) override {
+    if (q.serial == "THROW") throw std::runtime_error("registry driver bug");
     if (q.serial.rfind("HANG", 0) == 0) {
       std::unique_lock lock(m_mutex);
       m_cv.wait(lock, [&] { return m_released; });
@@ -86,6 +87,31 @@ TEST(RegistryWorkerTest, AStuckLookupTimesOutWhileOthersAreAnsweredAndItsLateAns
     lock.lock();
     EXPECT_EQ(outcomes.size(), 13u);
   }
+}
+
+TEST(RegistryWorkerTest, AnAdapterThatThrowsCostsOneLookupAndTheWorkerCarriesOn) {
+  auto adapter = std::make_shared<StallingAdapter>();
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<LookupOutcome> outcomes;
+  RegistryWorker worker(adapter, {}, [&](LookupOutcome o) {
+    std::lock_guard lock(mutex);
+    outcomes.push_back(std::move(o));
+    cv.notify_all();
+  });
+  worker.Enqueue(Job(1, "THROW"));
+  worker.Enqueue(Job(2, "OK"));
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return outcomes.size() == 2; }));
+  for (const LookupOutcome& o : outcomes) {
+    if (o.job.case_id[0] == 1) {
+      ASSERT_FALSE(o.findings);
+      EXPECT_EQ(o.findings.error().message, "registry adapter failed: registry driver bug");
+    } else {
+      EXPECT_TRUE(o.findings);
+    }
+  }
+  EXPECT_EQ(worker.counters().failures, 1u);
 }
 
 }  // namespace
