@@ -1,10 +1,12 @@
-// Writes the seed corpus for envelope_fuzz: a valid link frame carrying a real envelope, a hop
-// ack, and truncated variants. Run by the build when the corpus directory is empty.
+// Writes the seed corpora: for envelope_fuzz a valid link frame carrying a real envelope, a hop
+// ack and truncated variants (into DIR); for directory_fuzz a signed directory (into DIR2).
+// Usage: make_seed_corpus DIR [DIR2]
 #include <cstdio>
 #include <fstream>
 
 #include "node/crypto/primitives.h"
 #include "node/protocol/envelope.h"
+#include "node/directory/directory_trust.h"
 #include "node/protocol/link_frame.h"
 
 using namespace tracenet;
@@ -14,7 +16,7 @@ static void Write(const std::string& path, const Bytes& bytes) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  if (argc < 2) return 2;
   (void)crypto::Init();
   crypto::Identity a = crypto::GenerateIdentity(), b = crypto::GenerateIdentity();
   protocol::PeerKeys pb;
@@ -31,5 +33,18 @@ int main(int argc, char** argv) {
                                                  Errc::kExpired, "expired"));
   Bytes half(sealed->bytes.begin(), sealed->bytes.begin() + sealed->bytes.size() / 2);
   Write(dir + "/truncated", half);
+  if (argc > 2) {
+    directory::Document d;
+    d.federation = "fuzz";
+    d.expires_at_ms = 1'900'000'000'000;
+    d.members = {{"HUB-A", "FRA", "Hub", "hub", {"tcp://127.0.0.1:7400"}, {}, {}},
+                 {"MEX-FGR", "MEX", "FGR", "national", {}, {"HUB-A"},
+                  {{directory::KeyPurpose::kSigning, a.pub.sign_public, 0, 0}}}};
+    d.revoked = {{b.pub.sign_public, 1, "compromised"}};
+    directory::SignedDirectory s{directory::EncodeDocument(d), {}};
+    directory::AddSignature(s, a.sign_secret, a.pub.sign_public);
+    Write(std::string(argv[2]) + "/signed_directory", directory::EncodeSigned(s));
+    Write(std::string(argv[2]) + "/document", s.document);
+  }
   return 0;
 }
