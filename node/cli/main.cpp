@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "node/cli/commands.h"
+#include "node/cli/directory_commands.h"
 
 namespace {
 
@@ -91,7 +92,12 @@ int main(int argc, char** argv) {
       "serve", "Host an adapter behind the JSON-lines protocol on stdin/stdout (the node runs plugins this way)");
   adapter_serve_cmd->add_option("adapter", serve_name, "Adapter name, e.g. plugin")->required();
 
+  cli::DirectoryCommands directory;
+  cli::AddDirectoryCommands(app, directory);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (!directory.action.empty()) return directory.Run();
 
   if (*adapter_list_cmd) return cli::AdapterList();
   if (*adapter_fixture_cmd) return cli::AdapterFixture(fixture_format, fixture_encoding, fixture_out);

@@ -98,4 +98,21 @@ Result<Identity> LoadIdentity(const std::string& dir) {
   return id;
 }
 
+AuthorityKey GenerateAuthorityKey() {
+  AuthorityKey key;
+  crypto_sign_keypair(key.pub.data(), key.secret.data());
+  return key;
+}
+
+Status WriteAuthorityKey(const std::string& path, const AuthorityKey& key) {
+  return WriteKeyFile(path, "directory-authority-secret", key.secret.view());
+}
+
+Result<AuthorityKey> LoadAuthorityKey(const std::string& path) {
+  AuthorityKey key;
+  if (Status s = ReadKeyFile(path, "directory-authority-secret", key.secret); !s) return s.error();
+  crypto_sign_ed25519_sk_to_pk(key.pub.data(), key.secret.data());
+  return key;
+}
+
 }  // namespace tracenet::crypto

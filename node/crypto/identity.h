@@ -39,4 +39,14 @@ Status WriteIdentity(const std::string& dir, const Identity& identity);
 // looser permissions than 0600, and with Errc::kIo when one is missing or malformed.
 Result<Identity> LoadIdentity(const std::string& dir);
 
+// A directory authority's signing key (one per authority, kept on its own machine).
+struct AuthorityKey {
+  SigningSecret secret;
+  PublicKey32 pub{};
+};
+AuthorityKey GenerateAuthorityKey();
+// Mode 0600; refuses to overwrite an existing file.
+Status WriteAuthorityKey(const std::string& path, const AuthorityKey& key);
+Result<AuthorityKey> LoadAuthorityKey(const std::string& path);
+
 }  // namespace tracenet::crypto
