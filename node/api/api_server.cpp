@@ -13,6 +13,18 @@ namespace tracenet::api {
 
 namespace {
 
+// The directory in force: version and age, and why the newest one was refused, if it was.
+Json DirectoryJson(const runtime::DirectoryStatus& d, uint64_t now_ms) {
+  if (d.version == 0) return nullptr;
+  return {{"federation", d.federation},
+          {"version", d.version},
+          {"issued_at", FormatUtc(d.issued_at_ms)},
+          {"expires_at", FormatUtc(d.expires_at_ms)},
+          {"age_seconds", (now_ms - std::min(now_ms, d.issued_at_ms)) / 1000},
+          {"refused_updates", d.refused_updates},
+          {"problem", d.problem}};
+}
+
 constexpr size_t kMaxBodyBytes = 1 << 20;
 constexpr size_t kHandlerThreads = 64;
 constexpr size_t kMaxBatch = 1000;
@@ -169,6 +181,7 @@ void ApiServer::Routes() {
               {"listen", m_node.bound_endpoint()},
               {"outbox", st.outbox},
               {"peers", peers},
+              {"directory", DirectoryJson(m_node.directory_status(), m_node.clock().NowMs())},
               {"registry",
                {{"adapter", m_node.config().registry.adapter},
                 {"lookups", r.lookups.load()},

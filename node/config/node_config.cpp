@@ -126,7 +126,29 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Str("node", "data_dir", c.data_dir, true));
   TRY(f.Str("node", "keys_dir", c.keys_dir, true));
   TRY(f.Str("node", "listen", c.listen, false));
-  TRY(f.Str("node", "peers_file", c.peers_file, true));
+  TRY(f.Str("directory", "file", c.directory_file, false));
+  TRY(f.Str("node", "peers_file", c.peers_file, c.directory_file.empty()));
+  if (!c.directory_file.empty()) {
+    if (!c.peers_file.empty())
+      return FieldError(path, "[node] peers_file", "cannot be used with [directory]: the signed directory lists the peers");
+    TRY(f.Str("directory", "federation", c.directory_federation, true));
+    const toml::array* pins = (*parsed)["directory"]["authorities"].as_array();
+    if (!pins || pins->empty())
+      return FieldError(path, "[directory] authorities", "must list the authority public keys (64 hex digits each)");
+    for (size_t i = 0; i < pins->size(); ++i) {
+      auto hex = (*pins)[i].value<std::string>();
+      auto raw = hex ? FromHex(*hex) : std::nullopt;
+      if (!raw || raw->size() != 32)
+        return FieldError(path, "[directory] authorities[" + std::to_string(i) + "]", "must be 64 hex digits");
+      crypto::PublicKey32 key;
+      std::memcpy(key.data(), raw->data(), 32);
+      c.directory_authorities.push_back(key);
+    }
+    int64_t k = 0;
+    TRY(f.Int("directory", "threshold", k, 1, static_cast<int64_t>(pins->size())));
+    if (k == 0) return FieldError(path, "[directory] threshold", "is missing (signatures required, k of the n authorities)");
+    c.directory_threshold = static_cast<size_t>(k);
+  }
   TRY(f.Str("api", "listen", c.api_listen, false));
   TRY(f.Str("api", "token_file", c.api_token_file, false));
   TRY(f.Str("api", "port_file", c.api_port_file, false));
@@ -149,11 +171,14 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   c.data_dir = Resolve(base, c.data_dir);
   c.keys_dir = Resolve(base, c.keys_dir);
   c.peers_file = Resolve(base, c.peers_file);
+  c.directory_file = Resolve(base, c.directory_file);
   c.api_token_file = Resolve(base, c.api_token_file.empty() ? c.data_dir + "/api.token" : c.api_token_file);
   c.api_port_file = Resolve(base, c.api_port_file.empty() ? c.data_dir + "/api.port" : c.api_port_file);
-  auto peers = LoadPeers(c.peers_file);
-  if (!peers) return peers.error();
-  c.peers = std::move(peers.value());
+  if (c.directory_file.empty()) {
+    auto peers = LoadPeers(c.peers_file);
+    if (!peers) return peers.error();
+    c.peers = std::move(peers.value());
+  }
   return c;
 }
 

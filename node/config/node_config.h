@@ -21,7 +21,12 @@ struct NodeConfig {
   std::string data_dir;    // LMDB environment
   std::string keys_dir;    // secret key files (mode 0600)
   std::string listen;      // ZeroMQ endpoint, e.g. "tcp://127.0.0.1:7401"
-  std::string peers_file;  // static peer list (TOML)
+  std::string peers_file;  // static peer list (TOML); or a signed directory:
+  // [directory]
+  std::string directory_file;                           // signed directory (tracenet directory ...)
+  std::string directory_federation;
+  std::vector<crypto::PublicKey32> directory_authorities;  // pinned authority keys (n)
+  size_t directory_threshold = 0;                       // signatures required (k)
   // [api]
   std::string api_listen = "127.0.0.1:0";  // host:port, loopback only
   std::string api_token_file;              // created at first start, mode 0600

@@ -61,6 +61,8 @@ class Messenger final : public Outgoing {
   Messenger(store::NodeStore& store, std::shared_ptr<const protocol::Keyring> keys,
             const Clock& clock, MessengerOptions options, Counters& counters,
             DeliveryHandler& handler);
+  // A new keyring (a directory update); between batches, on the loop thread.
+  void SetKeys(std::shared_ptr<const protocol::Keyring> keys) { m_keys = std::move(keys); }
 
   // Startup sweep: rebuilds the send queues from the outbox so retries resume after a restart.
   Status LoadOutbox();

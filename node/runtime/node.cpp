@@ -23,12 +23,23 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   auto identity = crypto::LoadIdentity(config.keys_dir);
   if (!identity) return identity.error();
   node->m_identity = std::move(identity.value());
-  auto keys = protocol::Keyring::Create(config.id, node->m_identity, config.peers);
-  if (!keys) return keys.error();
-  node->m_keys = *keys;
   auto store = store::NodeStore::Open(config.data_dir);
   if (!store) return store.error();
   node->m_store = std::move(store.value());
+  std::vector<protocol::PeerKeys> peers = config.peers;
+  if (!config.directory_file.empty()) {
+    auto source = DirectorySource::Open(
+        {config.directory_file, {config.directory_federation, config.directory_authorities, config.directory_threshold}},
+        *node->m_store, node->m_clock.NowMs());
+    if (!source) return source.error();
+    node->m_directory = std::move(source.value());
+    node->m_directory_status = node->m_directory->status();
+    peers = directory::PeersAt(node->m_directory->current(), node->m_clock.NowMs(), config.id);
+  }
+  auto keys = protocol::Keyring::Create(config.id, node->m_identity, peers);
+  if (!keys) return keys.error();
+  node->m_keys = *keys;
+  node->m_shared_keys = *keys;
 
   trace::TraceOptions trace_options;
   trace_options.self_id = config.id;
@@ -74,10 +85,11 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   // Verification dominates the CPU cost per message: spread it over the cores, the loop included.
   node->m_crypto_pool = std::make_unique<WorkPool>(std::max(1u, std::thread::hardware_concurrency()) - 1);
   node->m_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  std::weak_ptr<const protocol::Keyring> ring = node->m_keys;
+  // The handler asks the keyring in force at each handshake: a member removed or a key revoked
+  // by a new directory is refused from then on.
   node->m_zap = std::make_unique<transport::ZapHandler>(
-      node->m_context, [ring](const crypto::PublicKey32& key) -> std::optional<std::string> {
-        auto keys = ring.lock();
+      node->m_context, [raw = node.get()](const crypto::PublicKey32& key) -> std::optional<std::string> {
+        auto keys = raw->Keys();
         const protocol::PeerKeys* peer = keys ? keys->FindPeerByTransportKey(key) : nullptr;
         if (!peer) return std::nullopt;
         return peer->id;
@@ -92,10 +104,14 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
     if (!bound) return bound.error();
     node->m_bound_endpoint = *bound;
   }
-  for (const protocol::PeerKeys& peer : config.peers)
-    if (!peer.endpoint.empty()) node->m_links->AddPeer(peer.id, peer.endpoint, peer.transport_public);
-  spdlog::info("event=node_started id={} listen={} peers={} outbox={} pending_lookups={}", config.id,
-               node->m_bound_endpoint, config.peers.size(), node->m_messenger->outbox_size(), pending->size());
+  for (const protocol::PeerKeys& peer : peers)
+    if (!peer.endpoint.empty()) {
+      node->m_links->AddPeer(peer.id, peer.endpoint, peer.transport_public);
+      node->m_dialled[peer.id] = {peer.endpoint, peer.transport_public};
+    }
+  spdlog::info("event=node_started id={} listen={} peers={} outbox={} pending_lookups={} directory_version={}", config.id,
+               node->m_bound_endpoint, peers.size(), node->m_messenger->outbox_size(), pending->size(),
+               node->m_directory_status.version);
   return node;
 }
 
@@ -141,7 +157,7 @@ Result<std::vector<Bytes>> Node::SubmitMany(std::vector<SubmitItem> items) {
   auto prepared = std::make_shared<std::vector<trace::TraceService::PreparedSubmit>>();
   for (size_t i = 0; i < items.size(); ++i) {
     std::string which = items.size() > 1 ? "request " + std::to_string(i + 1) + ": " : "";
-    if (!m_keys->FindPeer(items[i].recipient))
+    if (!Keys()->FindPeer(items[i].recipient))
       return MakeError(Errc::kInvalidArgument, which + "recipient " + items[i].recipient + " is not a configured peer");
     auto p = m_trace->PrepareSubmit(items[i].recipient, std::move(items[i].request));
     if (!p) return MakeError(p.error().code, which + p.error().message);
@@ -215,6 +231,24 @@ Status Node::Run(const std::atomic<bool>& stop) {
       more_waiting = !m_commands.empty() || !m_lookup_results.empty();
     }
     timeout_ms = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
+    if (sweep && m_directory) {
+      // A new version, or a key whose validity period began or ended, changes the peers.
+      bool applied = m_directory->Poll(now);
+      auto peers = directory::PeersAt(m_directory->current(), now, m_config.id);
+      bool keys_changed = peers.size() != m_keys->peers().size();
+      for (size_t i = 0; !keys_changed && i < peers.size(); ++i) {
+        const protocol::PeerKeys& a = peers[i];
+        const protocol::PeerKeys& b = m_keys->peers()[i];
+        keys_changed = a.id != b.id || a.endpoint != b.endpoint || a.sign_public != b.sign_public ||
+                       a.enc_public != b.enc_public || a.transport_public != b.transport_public;
+      }
+      if (applied || keys_changed) {
+        if (Status s = ApplyPeers(std::move(peers)); !s)
+          spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
+      }
+      std::lock_guard lock(m_status_mutex);
+      m_directory_status = m_directory->status();
+    }
     if (sweep) {
       NodeStatus st;
       st.id = m_config.id;
@@ -232,6 +266,37 @@ Status Node::Run(const std::atomic<bool>& stop) {
     }
   }
   spdlog::info("event=node_stopping id={} outbox={}", m_config.id, m_messenger->outbox_size());
+  return Status::Ok();
+}
+
+std::shared_ptr<const protocol::Keyring> Node::Keys() const {
+  std::lock_guard lock(m_keys_mutex);
+  return m_shared_keys;
+}
+
+DirectoryStatus Node::directory_status() const {
+  std::lock_guard lock(m_status_mutex);
+  return m_directory_status;
+}
+
+Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
+  auto keys = protocol::Keyring::Create(m_config.id, m_identity, peers);
+  if (!keys) return keys.error();
+  m_keys = *keys;
+  m_messenger->SetKeys(m_keys);
+  {
+    std::lock_guard lock(m_keys_mutex);
+    m_shared_keys = m_keys;
+  }
+  std::map<std::string, std::pair<std::string, crypto::PublicKey32>> wanted;
+  for (const protocol::PeerKeys& p : peers)
+    if (!p.endpoint.empty()) wanted[p.id] = {p.endpoint, p.transport_public};
+  for (const auto& [id, dialled] : m_dialled)
+    if (!wanted.count(id) || wanted[id] != dialled) m_links->RemovePeer(id);
+  for (const auto& [id, target] : wanted)
+    if (!m_dialled.count(id) || m_dialled[id] != target) m_links->AddPeer(id, target.first, target.second);
+  m_dialled = std::move(wanted);
+  spdlog::info("event=peers_applied peers={}", peers.size());
   return Status::Ok();
 }
 

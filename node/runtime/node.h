@@ -15,6 +15,7 @@
 #include "node/common/clock.h"
 #include "node/config/node_config.h"
 #include "node/messaging/messenger.h"
+#include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
 #include "node/trace/trace_service.h"
 #include "node/transport/links.h"
@@ -54,6 +55,8 @@ class Node {
   messaging::Counters& counters() { return m_counters; }
   const RegistryCounters& registry_counters() const { return m_registry->counters(); }
   const config::NodeConfig& config() const { return m_config; }
+  // The directory in force, when the node runs on one (empty federation otherwise).
+  DirectoryStatus directory_status() const;
   std::string bound_endpoint() const { return m_bound_endpoint; }
   const Clock& clock() const { return m_clock; }
 
@@ -67,11 +70,21 @@ class Node {
   void ProcessBatch(std::vector<transport::InboundFrame>& frames, std::vector<std::shared_ptr<Command>>& commands,
                     std::vector<LookupOutcome>& lookups, bool sweep);
   Status RunCommand(const std::function<Status(store::Txn&)>& apply);
+  // Puts a new set of peers in force: keys for sealing, opening and the ZAP handler, and links
+  // (dialling new endpoints, dropping members no longer listed). Loop thread only.
+  Status ApplyPeers(std::vector<protocol::PeerKeys> peers);
+  // The keyring, for threads other than the loop's.
+  std::shared_ptr<const protocol::Keyring> Keys() const;
 
   config::NodeConfig m_config;
   SystemClock m_clock;
   crypto::Identity m_identity;
-  std::shared_ptr<const protocol::Keyring> m_keys;
+  std::shared_ptr<const protocol::Keyring> m_keys;  // the loop's copy
+  mutable std::mutex m_keys_mutex;                  // guards m_shared_keys, read by the ZAP and API threads
+  std::shared_ptr<const protocol::Keyring> m_shared_keys;
+  std::unique_ptr<DirectorySource> m_directory;
+  DirectoryStatus m_directory_status;               // under m_status_mutex
+  std::map<std::string, std::pair<std::string, crypto::PublicKey32>> m_dialled;  // id -> endpoint, server key
   std::unique_ptr<store::NodeStore> m_store;
   messaging::Counters m_counters;
   std::unique_ptr<trace::TraceService> m_trace;

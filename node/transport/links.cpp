@@ -78,6 +78,13 @@ void Links::AddPeer(const std::string& peer_id, const std::string& endpoint,
   m_peers[peer_id] = std::move(link);
 }
 
+void Links::RemovePeer(const std::string& peer_id) {
+  auto it = m_peers.find(peer_id);
+  if (it == m_peers.end()) return;
+  it->second.dealer->set(zmq::sockopt::linger, 0);
+  m_peers.erase(it);
+}
+
 void Links::Poll(int timeout_ms, int wake_fd, size_t max_frames, std::vector<InboundFrame>& frames,
                  std::vector<LinkEvent>& events, bool& woke) {
   std::vector<zmq::pollitem_t> items;

@@ -52,6 +52,9 @@ class Links {
   void AddPeer(const std::string& peer_id, const std::string& endpoint,
                const crypto::PublicKey32& server_key);
 
+  // Stops dialling a peer and drops its queued frames (a member no longer in the directory).
+  void RemovePeer(const std::string& peer_id);
+
   // Waits up to `timeout_ms` for input, then drains at most `max_frames` frames. `wake_fd` (may
   // be -1) is polled too; `woke` reports whether it was readable (the caller clears it).
   void Poll(int timeout_ms, int wake_fd, size_t max_frames, std::vector<InboundFrame>& frames,
