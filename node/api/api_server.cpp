@@ -41,6 +41,7 @@ int HttpStatusFor(Errc code) {
     case Errc::kBackpressure: return 503;
     case Errc::kTimeout: return 504;
     case Errc::kOversized: return 413;
+    case Errc::kUnknownRecipientKey: return 409;
     default: return 500;
   }
 }
@@ -170,6 +171,26 @@ void ApiServer::Routes() {
     SendJson(res, 200, out);
   });
 
+  // Messages that expired undelivered or were refused for good, and putting one back in the outbox.
+  s.Get("/v1/dead-letters", [this](const httplib::Request&, httplib::Response& res) {
+    auto letters = m_node.DeadLetters(10000);
+    if (!letters) return SendError(res, 500, ErrcName(letters.error().code), letters.error().message);
+    Json out = Json::array();
+    for (const store::DeadLetter& d : *letters)
+      out.push_back({{"message_id", ToHex(d.entry.message_id)},
+                     {"recipient", d.entry.peer},
+                     {"kind", protocol::wire::EnumNameMessageKind(static_cast<protocol::wire::MessageKind>(d.entry.kind))},
+                     {"dead_at", FormatUtc(d.dead_at_ms)},
+                     {"reason", d.reason}});
+    SendJson(res, 200, {{"dead_letters", out}});
+  });
+  s.Post(R"(/v1/dead-letters/([0-9a-f]{32})/resend)", [this](const httplib::Request& req, httplib::Response& res) {
+    auto id = FromHex(req.matches[1].str());
+    Status s = m_node.ResendDeadLetter(*id);
+    if (!s) return SendError(res, HttpStatusFor(s.error().code), ErrcName(s.error().code), s.error().message);
+    SendJson(res, 200, {{"message_id", req.matches[1].str()}, {"state", "queued"}});
+  });
+
   s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();
     messaging::Counters& c = m_node.counters();
@@ -196,6 +217,7 @@ void ApiServer::Routes() {
                 {"rejections", c.Rejections()},
                 {"envelopes_sent", c.envelopes_sent.load()},
                 {"retries", c.retries.load()},
+                {"dead_letters", c.dead_letters.load()},
                 {"hop_accepted", c.hop_accepted.load()},
                 {"hop_rejected", c.hop_rejected.load()},
                 {"hop_deferred", c.hop_deferred.load()},

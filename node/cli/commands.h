@@ -30,6 +30,9 @@ struct SubmitOptions {
 int TraceSubmit(const SubmitOptions& options);
 int TraceShow(const std::string& config, const std::string& case_id, bool json);
 int TraceList(const std::string& config, bool overdue, bool json);
+// Dead letters: messages that expired undelivered or were refused for good.
+int DeadLetterList(const std::string& config, bool json);
+int DeadLetterResend(const std::string& config, const std::string& message_id);
 
 struct DemoOptions {
   std::string dir;     // empty: a fresh temporary directory

@@ -67,6 +67,16 @@ int main(int argc, char** argv) {
   list_cmd->add_flag("--overdue", list_overdue, "Only cases past their response deadline");
   list_cmd->add_flag("--json", list_json, "Print the API's JSON");
 
+  auto* outbox_cmd = app.add_subcommand("outbox", "Messages that could not be delivered");
+  outbox_cmd->require_subcommand(1);
+  std::string outbox_config = DefaultConfig(), resend_id;
+  bool dead_json = false;
+  outbox_cmd->add_option("--config", outbox_config, "Node config (TOML)")->capture_default_str();
+  auto* dead_cmd = outbox_cmd->add_subcommand("dead-letters", "List messages that expired undelivered or were refused");
+  dead_cmd->add_flag("--json", dead_json, "Print the API's JSON");
+  auto* resend_cmd = outbox_cmd->add_subcommand("resend", "Put a dead letter back in the outbox (same message id)");
+  resend_cmd->add_option("message_id", resend_id, "Message id (32 hex digits)")->required();
+
   cli::DemoOptions demo;
   auto* demo_cmd = app.add_subcommand("demo", "Run a local two-node federation and trace two weapons");
   demo_cmd->add_option("--dir", demo.dir, "Keep the federation's state in this directory");
@@ -99,6 +109,8 @@ int main(int argc, char** argv) {
 
   if (!directory.action.empty()) return directory.Run();
 
+  if (*dead_cmd) return cli::DeadLetterList(outbox_config, dead_json);
+  if (*resend_cmd) return cli::DeadLetterResend(outbox_config, resend_id);
   if (*adapter_list_cmd) return cli::AdapterList();
   if (*adapter_fixture_cmd) return cli::AdapterFixture(fixture_format, fixture_encoding, fixture_out);
   if (*adapter_check_cmd) return cli::AdapterCheck(check_config);

@@ -58,4 +58,30 @@ int TraceList(const std::string& config, bool overdue, bool json) {
   return 0;
 }
 
+int DeadLetterList(const std::string& config, bool json) {
+  auto client = ClientFor(config);
+  if (!client) return Fail("outbox dead-letters", client.error());
+  auto result = client->Get("/v1/dead-letters");
+  if (!result) return Fail("outbox dead-letters", result.error());
+  if (json) {
+    std::printf("%s\n", result->dump(2).c_str());
+    return 0;
+  }
+  std::printf("%-32s  %-10s  %-26s  %-20s  %s\n", "MESSAGE", "TO", "KIND", "DEAD SINCE", "REASON");
+  for (const Json& d : (*result)["dead_letters"])
+    std::printf("%-32s  %-10s  %-26s  %-20s  %s\n", d["message_id"].get<std::string>().c_str(),
+                d["recipient"].get<std::string>().c_str(), d["kind"].get<std::string>().c_str(),
+                d["dead_at"].get<std::string>().c_str(), d["reason"].get<std::string>().c_str());
+  return 0;
+}
+
+int DeadLetterResend(const std::string& config, const std::string& message_id) {
+  auto client = ClientFor(config);
+  if (!client) return Fail("outbox resend", client.error());
+  auto result = client->Post("/v1/dead-letters/" + message_id + "/resend", Json::object());
+  if (!result) return Fail("outbox resend", result.error());
+  std::printf("Message %s is back in the outbox with a new expiry.\n", message_id.c_str());
+  return 0;
+}
+
 }  // namespace tracenet::cli

@@ -165,6 +165,7 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Int("limits", "max_outbox", c.max_outbox, 1, 100'000'000));
   TRY(f.Int("limits", "clock_skew_seconds", c.clock_skew_seconds, 0, 86400));
   TRY(f.Int("limits", "message_ttl_hours", c.message_ttl_hours, 1, 24 * 365));
+  TRY(f.Int("limits", "message_ttl_seconds", c.message_ttl_seconds, 1, 3600 * 24 * 365));
   TRY(f.Int("limits", "send_high_water", c.send_high_water, 1, 1'000'000));
   TRY(f.Int("limits", "batch_max", c.batch_max, 1, 100'000));
 

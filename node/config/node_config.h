@@ -43,6 +43,7 @@ struct NodeConfig {
   size_t max_outbox = 1'000'000;
   uint64_t clock_skew_seconds = 300;
   uint64_t message_ttl_hours = 720;
+  uint64_t message_ttl_seconds = 0;  // when set, overrides message_ttl_hours (short-lived federations, tests)
   int send_high_water = 1000;
   size_t batch_max = 1024;
 

@@ -23,6 +23,8 @@ class DeliveryHandler {
   // The next hop refused a message for good, or it expired before anyone took it.
   virtual Status OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer,
                                  const Error& reason) = 0;
+  // A dead letter was put back in the outbox under its own message id.
+  virtual Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) = 0;
 };
 
 struct SentMessage {

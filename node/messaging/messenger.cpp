@@ -229,13 +229,17 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
     m_batch.deferred_peers.push_back(peer);
     return Status::Ok();
   }
-  auto removed = m_store.RemoveFromOutbox(txn, ack.message_id);
-  if (!removed) return removed.error();
-  m_batch.removed.emplace_back(peer, IdKey(ack.message_id));
   if (ack.status == wire::HopStatus::Accepted) {
+    auto removed = m_store.RemoveFromOutbox(txn, ack.message_id);
+    if (!removed) return removed.error();
+    m_batch.removed.emplace_back(peer, IdKey(ack.message_id));
     ++m_counters.hop_accepted;
     return m_handler.OnHopAccepted(txn, ack.message_id, peer);
   }
+  if (Status s = Bury(txn, peer, ack.message_id,
+                      "refused by " + peer + ": " + std::string(ErrcName(ack.error)) + " (" + ack.detail + ")");
+      !s)
+    return s;
   ++m_counters.hop_rejected;
   spdlog::warn("event=hop_rejected peer={} msg={} reason={} detail=\"{}\"", peer,
                ShortId(ack.message_id), ErrcName(ack.error), ack.detail);
@@ -276,9 +280,7 @@ Status Messenger::ExpireOutbox(store::Txn& txn) {
   for (auto& [peer, q] : m_queues) {
     for (auto& [seq, p] : q.by_seq) {
       if (p.expires_at_ms > now) continue;
-      auto removed = m_store.RemoveFromOutbox(txn, p.message_id);
-      if (!removed) return removed.error();
-      m_batch.removed.emplace_back(peer, IdKey(p.message_id));
+      if (Status s = Bury(txn, peer, p.message_id, "expired undelivered at " + FormatUtc(p.expires_at_ms)); !s) return s;
       spdlog::warn("event=message_expired peer={} msg={} reason=\"no hop accepted it before expiry\"",
                    peer, ShortId(p.message_id));
       if (Status s = m_handler.OnUndeliverable(txn, p.message_id, peer,
@@ -288,6 +290,37 @@ Status Messenger::ExpireOutbox(store::Txn& txn) {
     }
   }
   return Status::Ok();
+}
+
+Status Messenger::Bury(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& reason) {
+  auto entry = m_store.GetOutboxEntry(txn, message_id);
+  if (!entry) return entry.error();
+  if (*entry) {
+    if (Status s = m_store.AddDeadLetter(txn, {std::move(**entry), m_clock.NowMs(), reason}); !s) return s;
+    ++m_counters.dead_letters;
+  }
+  auto removed = m_store.RemoveFromOutbox(txn, message_id);
+  if (!removed) return removed.error();
+  m_batch.removed.emplace_back(peer, IdKey(message_id));
+  return Status::Ok();
+}
+
+Result<SentMessage> Messenger::ResendDeadLetter(store::Txn& txn, ByteView message_id) {
+  auto letter = m_store.GetDeadLetter(txn, message_id);
+  if (!letter) return letter.error();
+  if (!*letter) return MakeError(Errc::kNotFound, "no dead letter " + ToHex(message_id));
+  const store::OutboxEntry& e = (*letter)->entry;
+  auto payload = protocol::OpenOwnEnvelope(e.envelope, *m_keys);
+  if (!payload) return MakeError(payload.error().code, "cannot resend " + ToHex(message_id) + ": " + payload.error().message);
+  auto sealed = Seal(e.peer, static_cast<wire::MessageKind>(e.kind), *payload, message_id);
+  if (!sealed) return sealed.error();
+  auto sent = Enqueue(txn, e.peer, static_cast<wire::MessageKind>(e.kind), std::move(sealed.value()));
+  if (!sent) return sent.error();
+  auto removed = m_store.RemoveDeadLetter(txn, message_id);
+  if (!removed) return removed.error();
+  spdlog::info("event=dead_letter_resent peer={} msg={}", e.peer, ShortId(message_id));
+  if (Status s = m_handler.OnResent(txn, message_id, e.peer); !s) return s.error();
+  return sent;
 }
 
 void Messenger::CommitBatch() {

@@ -84,6 +84,10 @@ class Messenger final : public Outgoing {
   Status FinishBatch(store::Txn& txn, WorkPool& pool);
   // Drops outbox entries past their expiry, telling the handler.
   Status ExpireOutbox(store::Txn& txn);
+  // Puts a dead letter back in the outbox: the same message id and payload, sealed afresh with a
+  // new expiry. A recipient that did get the original answers the copy as a duplicate, so the
+  // message still has exactly one effect.
+  Result<SentMessage> ResendDeadLetter(store::Txn& txn, ByteView message_id);
   bool OutboxFull() const { return m_outbox_size >= m_options.max_outbox; }
 
   // --- after the transaction ---
@@ -139,6 +143,8 @@ class Messenger final : public Outgoing {
   Status HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame, const protocol::Opened& opened,
                        std::vector<HopReply>& replies);
   Status HandleHopAck(store::Txn& txn, const std::string& peer, const protocol::HopAckFrame& ack);
+  // Moves a message out of the outbox into the dead letters, with the reason.
+  Status Bury(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& reason);
   Status ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen);
   Status AddEntry(store::Txn& txn, store::OutboxEntry entry);
   void Reply(const transport::InboundFrame& frame, Bytes ack, std::vector<HopReply>& replies);

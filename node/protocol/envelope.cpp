@@ -199,4 +199,15 @@ Result<Bytes> VerifyDisclosedMessage(ByteView envelope_bytes, ByteView sender_si
   return crypto::AeadOpen(message_key, parsed->header_bytes, parsed->ciphertext);
 }
 
+Result<Bytes> OpenOwnEnvelope(ByteView bytes, const Keyring& keys) {
+  auto parsed = ParseEnvelope(bytes, bytes.size());
+  if (!parsed) return parsed.error();
+  if (parsed->header.sender != keys.self_id())
+    return MakeError(Errc::kSenderMismatch, "the envelope was sealed by " + parsed->header.sender + ", not this node");
+  const crypto::SymmetricKey* pair = keys.OutboundKey(parsed->header.recipient);
+  if (!pair) return MakeError(Errc::kUnknownRecipientKey, "no keys for " + parsed->header.recipient + " any more");
+  crypto::SymmetricKey message_key = crypto::DeriveMessageKey(*pair, parsed->header.message_id);
+  return crypto::AeadOpen(message_key, parsed->header_bytes, parsed->ciphertext);
+}
+
 }  // namespace tracenet::protocol

@@ -80,6 +80,10 @@ struct OpenOptions {
 // decryption, and payload length. The error names the first check that failed.
 Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptions& options);
 
+// The payload of an envelope this node sealed itself (to resend a dead letter under the same
+// message id): the sender derives the same per-message key as the recipient.
+Result<Bytes> OpenOwnEnvelope(ByteView bytes, const Keyring& keys);
+
 // Non-repudiation: the recipient discloses the key of one message ...
 Result<crypto::SymmetricKey> DiscloseMessageKey(const Keyring& keys, const EnvelopeView& envelope);
 // ... and anyone holding the sender's public signing key checks the envelope with it.

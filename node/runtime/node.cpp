@@ -56,7 +56,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   messaging::MessengerOptions mo;
   mo.max_message_bytes = config.max_message_bytes;
   mo.clock_skew_ms = config.clock_skew_seconds * 1000;
-  mo.message_ttl_ms = config.message_ttl_hours * 3600 * 1000;
+  mo.message_ttl_ms = config.message_ttl_seconds ? config.message_ttl_seconds * 1000 : config.message_ttl_hours * 3600 * 1000;
   mo.max_outbox = config.max_outbox;
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
                                                              node->m_counters, *node->m_trace);
@@ -184,6 +184,26 @@ Status Node::Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& f
   // A store of its own: the loop's keeps uncommitted changes of the batch in progress.
   trace::CaseStore reader(*m_store, m_identity.storage_key);
   return m_store->env().Read([&](store::Txn& txn) { return fn(txn, reader); });
+}
+
+Result<std::vector<store::DeadLetter>> Node::DeadLetters(size_t limit) {
+  std::vector<store::DeadLetter> letters;
+  Status s = m_store->env().Read([&](store::Txn& txn) {
+    return m_store->ScanDeadLetters(txn, [&](const store::DeadLetter& d) {
+      letters.push_back(d);
+      return letters.size() < limit;
+    });
+  });
+  if (!s) return s.error();
+  return letters;
+}
+
+Status Node::ResendDeadLetter(ByteView message_id) {
+  Bytes id(message_id.begin(), message_id.end());
+  return RunCommand([this, id](store::Txn& txn) -> Status {
+    auto sent = m_messenger->ResendDeadLetter(txn, id);
+    return sent ? Status::Ok() : Status(sent.error());
+  });
 }
 
 NodeStatus Node::Snapshot() const {

@@ -49,6 +49,10 @@ class Node {
   // All or nothing: every request is checked first, then all are committed in one transaction.
   Result<std::vector<Bytes>> SubmitMany(std::vector<SubmitItem> items);
   NodeStatus Snapshot() const;
+  // Messages that expired undelivered or were refused for good, oldest first (at most `limit`).
+  Result<std::vector<store::DeadLetter>> DeadLetters(size_t limit);
+  // Durable before acknowledged: returns once the message is back in the committed outbox.
+  Status ResendDeadLetter(ByteView message_id);
   // A read-only snapshot for the API.
   Status Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn);
 

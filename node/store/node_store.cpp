@@ -6,7 +6,8 @@ namespace tracenet::store {
 
 namespace {
 const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id", "seen",
-                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts", "case_docs"};
+                                          "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts", "case_docs",
+                                          "dead_letters"};
 constexpr uint8_t kRecordVersion = 1;
 
 Bytes EncodeSeen(const SeenEntry& e) {
@@ -93,6 +94,73 @@ Result<bool> NodeStore::RemoveFromOutbox(Txn& txn, ByteView message_id) {
   auto removed_index = txn.Delete(table("outbox_by_id"), message_id);
   if (!removed_index) return removed_index.error();
   return true;
+}
+
+Result<std::optional<OutboxEntry>> NodeStore::GetOutboxEntry(Txn& txn, ByteView message_id) const {
+  auto seq = txn.Get(table("outbox_by_id"), message_id);
+  if (!seq) return std::optional<OutboxEntry>();
+  Bytes key(seq->begin(), seq->end());
+  auto value = txn.Get(table("outbox"), key);
+  if (!value) return std::optional<OutboxEntry>();
+  auto entry = DecodeOutboxEntry(key, *value);
+  if (!entry) return MakeError(Errc::kIo, "outbox entry " + ToHex(message_id) + " is corrupt");
+  return entry;
+}
+
+namespace {
+// A dead letter: u64 dead-at ms, u32 reason length, reason, then the outbox entry's encoding.
+Bytes EncodeDeadLetter(const DeadLetter& d) {
+  Bytes out = U64Key(d.dead_at_ms);
+  uint32_t n = static_cast<uint32_t>(d.reason.size());
+  for (int i = 3; i >= 0; --i) out.push_back(static_cast<uint8_t>(n >> (8 * i)));
+  out.insert(out.end(), d.reason.begin(), d.reason.end());
+  Bytes entry = EncodeOutboxEntry(d.entry);
+  out.insert(out.end(), entry.begin(), entry.end());
+  return out;
+}
+
+std::optional<DeadLetter> DecodeDeadLetter(ByteView v) {
+  if (v.size() < 12) return std::nullopt;
+  DeadLetter d;
+  d.dead_at_ms = U64FromKey(v.subspan(0, 8));
+  uint32_t n = 0;
+  for (int i = 0; i < 4; ++i) n = (n << 8) | v[8 + i];
+  if (v.size() < 12 + size_t{n}) return std::nullopt;
+  d.reason.assign(reinterpret_cast<const char*>(v.data() + 12), n);
+  auto entry = DecodeOutboxEntry(U64Key(0), v.subspan(12 + n));
+  if (!entry) return std::nullopt;
+  d.entry = std::move(*entry);
+  return d;
+}
+}  // namespace
+
+Status NodeStore::AddDeadLetter(Txn& txn, const DeadLetter& letter) {
+  return txn.Put(table("dead_letters"), letter.entry.message_id, EncodeDeadLetter(letter));
+}
+
+Result<std::optional<DeadLetter>> NodeStore::GetDeadLetter(Txn& txn, ByteView message_id) const {
+  auto v = txn.Get(table("dead_letters"), message_id);
+  if (!v) return std::optional<DeadLetter>();
+  auto d = DecodeDeadLetter(*v);
+  if (!d) return MakeError(Errc::kIo, "dead letter " + ToHex(message_id) + " is corrupt");
+  return d;
+}
+
+Result<bool> NodeStore::RemoveDeadLetter(Txn& txn, ByteView message_id) {
+  return txn.Delete(table("dead_letters"), message_id);
+}
+
+Status NodeStore::ScanDeadLetters(Txn& txn, const std::function<bool(const DeadLetter&)>& visit) const {
+  Status decode = Status::Ok();
+  Status s = txn.Scan(table("dead_letters"), {}, [&](ByteView, ByteView v) {
+    auto d = DecodeDeadLetter(v);
+    if (!d) {
+      decode = MakeError(Errc::kIo, "a dead letter is corrupt");
+      return false;
+    }
+    return visit(*d);
+  });
+  return s ? decode : s;
 }
 
 Status NodeStore::ScanOutbox(Txn& txn, const std::function<bool(const OutboxEntry&)>& visit) const {

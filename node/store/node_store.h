@@ -19,6 +19,8 @@
 //                                                           lookup; survives restarts
 //   message_case  16-byte message id        -> case id      which case a sent message belongs to
 //                                                           (acks and receipts find their case)
+//   dead_letters  16-byte message id        -> DeadLetter   messages that expired undelivered or were
+//                                                           refused for good; kept until resent
 // Thread-safety: as Env.
 #pragma once
 
@@ -41,6 +43,12 @@ struct OutboxEntry {
   Bytes envelope;         // exact Envelope bytes
 };
 
+struct DeadLetter {
+  OutboxEntry entry;
+  uint64_t dead_at_ms = 0;
+  std::string reason;
+};
+
 struct SeenEntry {
   uint64_t expires_at_ms = 0;
   uint64_t accepted_at_ms = 0;
@@ -58,6 +66,11 @@ class NodeStore {
   Status AddToOutbox(Txn& txn, OutboxEntry& entry);
   // Returns false when no entry has that id (already removed: a duplicate ack).
   Result<bool> RemoveFromOutbox(Txn& txn, ByteView message_id);
+  Result<std::optional<OutboxEntry>> GetOutboxEntry(Txn& txn, ByteView message_id) const;
+  Status AddDeadLetter(Txn& txn, const DeadLetter& letter);
+  Result<std::optional<DeadLetter>> GetDeadLetter(Txn& txn, ByteView message_id) const;
+  Result<bool> RemoveDeadLetter(Txn& txn, ByteView message_id);
+  Status ScanDeadLetters(Txn& txn, const std::function<bool(const DeadLetter&)>& visit) const;
   Status ScanOutbox(Txn& txn, const std::function<bool(const OutboxEntry&)>& visit) const;
   size_t OutboxDepth(Txn& txn) const { return txn.Count(table("outbox")); }
 

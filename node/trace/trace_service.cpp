@@ -301,6 +301,21 @@ Status TraceService::OnUndeliverable(store::Txn& txn, ByteView message_id, const
   return m_cases.Update(txn, **record);
 }
 
+Status TraceService::OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) {
+  auto case_id = m_cases.CaseOfMessage(txn, message_id);
+  if (!case_id) return Status::Ok();
+  auto record = m_cases.Edit(txn, *case_id);
+  if (!record) return record.error();
+  if (!*record) return Status::Ok();
+  CaseRecord& r = **record;
+  bool is_request = Bytes(message_id.begin(), message_id.end()) == *case_id;
+  Record(r, "resent", std::string(is_request ? "request" : "message " + ShortId(message_id)) + " resent to " + peer +
+                          " from the dead letters, same message id");
+  // The request is on its way again: the case leaves "undeliverable" (states otherwise only advance).
+  if (is_request && r.state == state::kUndeliverable) r.state = std::string(state::kSubmitted);
+  return m_cases.Update(txn, r);
+}
+
 Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
                                  const Result<adapters::Findings>& findings) {
   auto record = m_cases.Edit(txn, job.case_id);

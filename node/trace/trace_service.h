@@ -61,6 +61,7 @@ class TraceService final : public messaging::DeliveryHandler {
   Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) override;
   Status OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer,
                          const Error& reason) override;
+  Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) override;
 
   // Lookups queued by the last committed batch; the caller hands them to the registry worker.
   std::vector<LookupJob> TakeNewLookups();
