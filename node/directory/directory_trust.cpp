@@ -106,6 +106,12 @@ std::vector<protocol::PeerKeys> PeersAt(const Document& d, uint64_t now_ms, std:
     p.transport_public = chosen[2]->key;
     p.sign_key_id = crypto::KeyIdOf(p.sign_public);
     p.enc_key_id = crypto::KeyIdOf(p.enc_public);
+    // The rest of the valid keys: a rotation's overlap, accepted on what arrives.
+    for (const MemberKey& k : m.keys) {
+      if (!k.ValidAt(now_ms) || IsRevoked(d, k.key)) continue;
+      if (k.purpose == KeyPurpose::kSigning && &k != chosen[0]) p.previous_sign_keys.push_back(k.key);
+      if (k.purpose == KeyPurpose::kEncryption && &k != chosen[1]) p.previous_enc_keys.push_back(k.key);
+    }
     peers.push_back(std::move(p));
   }
   return peers;

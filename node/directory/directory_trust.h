@@ -43,7 +43,8 @@ Result<Document> VerifyDirectory(const SignedDirectory& directory, const TrustAn
 
 bool IsRevoked(const Document& document, const crypto::PublicKey32& key);
 // Every member but `self_id` with a signing, an encryption and a transport key usable now
-// (the newest valid key of each purpose; members lacking one are left out).
+// (the newest valid key of each purpose, the other valid ones as previous keys; members lacking
+// one are left out).
 std::vector<protocol::PeerKeys> PeersAt(const Document& document, uint64_t now_ms, std::string_view self_id);
 
 }  // namespace tracenet::directory

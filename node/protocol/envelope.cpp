@@ -152,9 +152,9 @@ Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptio
     return Reject(Errc::kWrongRecipient, "message is for " + h.recipient + ", this node is " + keys.self_id());
   const PeerKeys* sender = keys.FindPeer(h.sender);
   if (!sender) return Reject(Errc::kUnknownSender, "sender " + h.sender + " is not a known member");
-  if (h.sender_sign_key_id != sender->sign_key_id)
-    return Reject(Errc::kUnknownSender, "signing key id is not the current key of " + h.sender);
-  if (!crypto::Verify(sender->sign_public, SigningInput(view.header_bytes, view.ciphertext), view.signature))
+  const crypto::PublicKey32* signing_key = keys.SigningKeyFor(*sender, h.sender_sign_key_id);
+  if (!signing_key) return Reject(Errc::kUnknownSender, "signing key id is not a valid key of " + h.sender);
+  if (!crypto::Verify(*signing_key, SigningInput(view.header_bytes, view.ciphertext), view.signature))
     return Reject(Errc::kBadSignature, "signature by " + h.sender + " does not verify over header and ciphertext");
   if (h.created_at_ms > options.now_ms + options.max_clock_skew_ms)
     return Reject(Errc::kNotYetValid, "message was created " +
@@ -162,11 +162,10 @@ Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptio
                                           " s in the future, beyond the clock-skew window");
   if (h.expires_at_ms <= options.now_ms)
     return Reject(Errc::kExpired, "message expired at " + FormatUtc(h.expires_at_ms));
-  if (h.recipient_enc_key_id != keys.self().pub.enc_key_id)
+  if (!keys.HoldsEncryptionKey(h.recipient_enc_key_id))
     return Reject(Errc::kUnknownRecipientKey, "message is encrypted to a key this node does not hold");
-  if (h.sender_enc_key_id != sender->enc_key_id)
-    return Reject(Errc::kUnknownSender, "sender encryption key id is not the current key of " + h.sender);
-  const crypto::SymmetricKey* pair = keys.InboundKey(h.sender);
+  const crypto::SymmetricKey* pair = keys.InboundKeyFor(h.sender, h.sender_enc_key_id, h.recipient_enc_key_id);
+  if (!pair) return Reject(Errc::kUnknownSender, "sender encryption key id is not a valid key of " + h.sender);
   crypto::SymmetricKey message_key = crypto::DeriveMessageKey(*pair, h.message_id);
   if (crypto::CommitToKey(message_key) != h.key_commitment)
     return Reject(Errc::kDecryptFailed, "key commitment does not match the derived message key");
@@ -180,7 +179,8 @@ Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptio
 }
 
 Result<crypto::SymmetricKey> DiscloseMessageKey(const Keyring& keys, const EnvelopeView& envelope) {
-  const crypto::SymmetricKey* pair = keys.InboundKey(envelope.header.sender);
+  const crypto::SymmetricKey* pair =
+      keys.InboundKeyFor(envelope.header.sender, envelope.header.sender_enc_key_id, envelope.header.recipient_enc_key_id);
   if (!pair) return Reject(Errc::kUnknownSender, "no pair key for " + envelope.header.sender);
   return crypto::DeriveMessageKey(*pair, envelope.header.message_id);
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "node/crypto/identity.h"
@@ -21,14 +22,21 @@ struct PeerKeys {
   crypto::PublicKey32 transport_public{};
   crypto::KeyId sign_key_id{};
   crypto::KeyId enc_key_id{};
+  // During a key rotation: older keys still inside their validity period. Envelopes signed or
+  // encrypted with them are accepted; this node always seals and verifies against the newest.
+  std::vector<crypto::PublicKey32> previous_sign_keys;
+  std::vector<crypto::PublicKey32> previous_enc_keys;
 };
 
 class Keyring {
  public:
   // Fails when a peer key is unusable (a low-order X25519 point) or an id repeats.
+  // `previous_own_enc` are this node's encryption secrets from before its own key rotation,
+  // kept while peers may still encrypt to them.
   static Result<std::shared_ptr<const Keyring>> Create(std::string self_id,
                                                        const crypto::Identity& self,
-                                                       std::vector<PeerKeys> peers);
+                                                       std::vector<PeerKeys> peers,
+                                                       std::vector<crypto::BoxSecret> previous_own_enc = {});
 
   const std::string& self_id() const { return m_self_id; }
   const crypto::Identity& self() const { return m_self; }
@@ -38,6 +46,13 @@ class Keyring {
   // Key for messages from this node to `peer_id` / from `peer_id` to this node; null if unknown.
   const crypto::SymmetricKey* OutboundKey(std::string_view peer_id) const;
   const crypto::SymmetricKey* InboundKey(std::string_view peer_id) const;
+  // The key for messages from `peer_id` encrypted with its key `sender_enc` to this node's key
+  // `own_enc` (either may be from before a rotation); null when that pair is not valid now.
+  const crypto::SymmetricKey* InboundKeyFor(std::string_view peer_id, const crypto::KeyId& sender_enc,
+                                            const crypto::KeyId& own_enc) const;
+  // The peer's signing key with this id (the newest or one inside its overlap), or null.
+  const crypto::PublicKey32* SigningKeyFor(const PeerKeys& peer, const crypto::KeyId& key_id) const;
+  bool HoldsEncryptionKey(const crypto::KeyId& own_enc) const;
 
  private:
   Keyring() = default;
@@ -45,7 +60,9 @@ class Keyring {
   crypto::Identity m_self;
   std::vector<PeerKeys> m_peers;
   std::map<std::string, crypto::SymmetricKey, std::less<>> m_outbound;
-  std::map<std::string, crypto::SymmetricKey, std::less<>> m_inbound;
+  // (peer id, sender encryption key id, own encryption key id) -> pair key, for every valid pair.
+  std::map<std::tuple<std::string, crypto::KeyId, crypto::KeyId>, crypto::SymmetricKey, std::less<>> m_inbound_all;
+  std::vector<crypto::KeyId> m_own_enc_ids;
 };
 
 }  // namespace tracenet::protocol

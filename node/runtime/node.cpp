@@ -36,7 +36,13 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
     node->m_directory_status = node->m_directory->status();
     peers = directory::PeersAt(node->m_directory->current(), node->m_clock.NowMs(), config.id);
   }
-  auto keys = protocol::Keyring::Create(config.id, node->m_identity, peers);
+  // After its own key rotation a node keeps its previous keys in keys_dir/previous/ while peers
+  // may still encrypt to them.
+  if (auto previous = crypto::LoadIdentity(config.keys_dir + "/previous")) {
+    node->m_previous_enc.push_back(previous->enc_secret);
+    spdlog::info("event=previous_keys_loaded reason=\"messages to this node's previous encryption key are accepted\"");
+  }
+  auto keys = protocol::Keyring::Create(config.id, node->m_identity, peers, node->m_previous_enc);
   if (!keys) return keys.error();
   node->m_keys = *keys;
   node->m_shared_keys = *keys;
@@ -260,7 +266,8 @@ Status Node::Run(const std::atomic<bool>& stop) {
         const protocol::PeerKeys& a = peers[i];
         const protocol::PeerKeys& b = m_keys->peers()[i];
         keys_changed = a.id != b.id || a.endpoint != b.endpoint || a.sign_public != b.sign_public ||
-                       a.enc_public != b.enc_public || a.transport_public != b.transport_public;
+                       a.enc_public != b.enc_public || a.transport_public != b.transport_public ||
+                       a.previous_sign_keys != b.previous_sign_keys || a.previous_enc_keys != b.previous_enc_keys;
       }
       if (applied || keys_changed) {
         if (Status s = ApplyPeers(std::move(peers)); !s)
@@ -300,7 +307,7 @@ DirectoryStatus Node::directory_status() const {
 }
 
 Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
-  auto keys = protocol::Keyring::Create(m_config.id, m_identity, peers);
+  auto keys = protocol::Keyring::Create(m_config.id, m_identity, peers, m_previous_enc);
   if (!keys) return keys.error();
   m_keys = *keys;
   m_messenger->SetKeys(m_keys);

@@ -83,6 +83,7 @@ class Node {
   config::NodeConfig m_config;
   SystemClock m_clock;
   crypto::Identity m_identity;
+  std::vector<crypto::BoxSecret> m_previous_enc;  // from keys_dir/previous/, during a rotation
   std::shared_ptr<const protocol::Keyring> m_keys;  // the loop's copy
   mutable std::mutex m_keys_mutex;                  // guards m_shared_keys, read by the ZAP and API threads
   std::shared_ptr<const protocol::Keyring> m_shared_keys;

@@ -149,6 +149,14 @@ TEST_F(DirectoryTrustTest, RotationUsesTheNewKeyOnceValidAndTheOldOneUntilItsEnd
   EXPECT_EQ(usa_key(before), usa.pub.sign_public);
   EXPECT_EQ(usa_key(during), next.pub.sign_public);
   EXPECT_EQ(usa_key(after), next.pub.sign_public);
+  // During the overlap the old key is still accepted on what arrives; after it, no longer.
+  auto previous = [](const std::vector<protocol::PeerKeys>& peers) {
+    for (const auto& p : peers)
+      if (p.id == "USA-ATF") return p.previous_sign_keys;
+    return std::vector<crypto::PublicKey32>{};
+  };
+  EXPECT_EQ(previous(during), std::vector<crypto::PublicKey32>{usa.pub.sign_public});
+  EXPECT_TRUE(previous(after).empty());
 }
 
 TEST_F(DirectoryTrustTest, SignaturesCollectedSeparatelyMergeOnlyOverTheSameDocument) {

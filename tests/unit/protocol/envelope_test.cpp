@@ -201,3 +201,48 @@ TEST_F(EnvelopeTest, PayloadCheckRefusesUnspecifiedEnumsAndMissingWeapon) {
 
 }  // namespace
 }  // namespace tracenet::protocol
+
+namespace tracenet::protocol {
+namespace {
+
+// Key rotation with an overlap: what was sealed under the old keys is still opened while the
+// old keys are valid, what is sealed under the new ones is opened too, and once the overlap is
+// over the old keys are refused.
+TEST_F(EnvelopeTest, ASendersRotationLosesNothingDuringTheOverlapAndEndsAfterIt) {
+  Bytes before = Seal("sealed with MEX's old keys");
+  crypto::Identity mex_next = crypto::GenerateIdentity();
+  auto mex_next_keys = *Keyring::Create("MEX", mex_next, {PublicOf("USA", usa)});
+  Bytes after = SealEnvelope(*mex_next_keys, "USA", wire::MessageKind::TraceRequest, AsBytes("sealed with the new keys"),
+                             kNow, kTtl)->bytes;
+
+  PeerKeys rotating = PublicOf("MEX", mex_next);
+  rotating.previous_sign_keys = {mex.pub.sign_public};
+  rotating.previous_enc_keys = {mex.pub.enc_public};
+  usa_keys = *Keyring::Create("USA", usa, {rotating});
+  ASSERT_TRUE(Open(before)) << Open(before).error().message;
+  ASSERT_TRUE(Open(after)) << Open(after).error().message;
+  EXPECT_EQ(AsString(Open(before)->payload), "sealed with MEX's old keys");
+
+  usa_keys = *Keyring::Create("USA", usa, {PublicOf("MEX", mex_next)});  // overlap over
+  auto refused = Open(before);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kUnknownSender);
+  EXPECT_TRUE(Open(after));
+}
+
+TEST_F(EnvelopeTest, ARecipientKeepingItsPreviousKeyOpensWhatWasSealedToIt) {
+  Bytes to_old_key = Seal("sealed to USA's old encryption key");
+  crypto::Identity usa_next = crypto::GenerateIdentity();
+  usa_next.sign_secret = usa.sign_secret;  // only the encryption key rotates here
+  usa_next.pub.sign_public = usa.pub.sign_public;
+  usa_keys = *Keyring::Create("USA", usa_next, {PublicOf("MEX", mex)}, {usa.enc_secret});
+  auto opened = Open(to_old_key);
+  ASSERT_TRUE(opened) << opened.error().message;
+  usa_keys = *Keyring::Create("USA", usa_next, {PublicOf("MEX", mex)});
+  auto refused = Open(to_old_key);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kUnknownRecipientKey);
+}
+
+}  // namespace
+}  // namespace tracenet::protocol
