@@ -218,6 +218,7 @@ void ApiServer::Routes() {
                 {"envelopes_sent", c.envelopes_sent.load()},
                 {"retries", c.retries.load()},
                 {"dead_letters", c.dead_letters.load()},
+                {"relayed", c.relayed.load()},
                 {"hop_accepted", c.hop_accepted.load()},
                 {"hop_rejected", c.hop_rejected.load()},
                 {"hop_deferred", c.hop_deferred.load()},

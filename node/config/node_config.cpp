@@ -122,12 +122,14 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Str("node", "id", c.id, true));
   TRY(f.Str("node", "country", c.country, true));
   TRY(f.Str("node", "role", c.role, false));
-  if (c.role != "national") return FieldError(path, "[node] role", "must be \"national\" (hubs come with the federation)");
+  if (c.role != "national" && c.role != "hub") return FieldError(path, "[node] role", "must be \"national\" or \"hub\"");
   TRY(f.Str("node", "data_dir", c.data_dir, true));
   TRY(f.Str("node", "keys_dir", c.keys_dir, true));
   TRY(f.Str("node", "listen", c.listen, false));
   TRY(f.Str("directory", "file", c.directory_file, false));
   TRY(f.Str("node", "peers_file", c.peers_file, c.directory_file.empty()));
+  if (c.role == "hub" && c.directory_file.empty())
+    return FieldError(path, "[node] role", "\"hub\" needs a [directory]: a hub relays for the members it lists");
   if (!c.directory_file.empty()) {
     if (!c.peers_file.empty())
       return FieldError(path, "[node] peers_file", "cannot be used with [directory]: the signed directory lists the peers");

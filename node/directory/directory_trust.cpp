@@ -101,6 +101,8 @@ std::vector<protocol::PeerKeys> PeersAt(const Document& d, uint64_t now_ms, std:
     p.id = m.id;
     p.country = m.country;
     p.endpoint = m.endpoints.empty() ? "" : m.endpoints.front();
+    p.role = m.role;
+    p.home_hubs = m.home_hubs;
     p.sign_public = chosen[0]->key;
     p.enc_public = chosen[1]->key;
     p.transport_public = chosen[2]->key;

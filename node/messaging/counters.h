@@ -18,6 +18,7 @@ struct Counters {
   std::atomic<uint64_t> envelopes_sent{0};
   std::atomic<uint64_t> retries{0};
   std::atomic<uint64_t> dead_letters{0};
+  std::atomic<uint64_t> relayed{0};
   std::atomic<uint64_t> hop_accepted{0};
   std::atomic<uint64_t> hop_rejected{0};
   std::atomic<uint64_t> hop_deferred{0};

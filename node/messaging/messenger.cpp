@@ -62,7 +62,18 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     p.ack = std::move(*ack);
     return p;
   }
+  if (std::holds_alternative<protocol::HelloFrame>(*decoded)) {
+    p.hello = true;
+    return p;
+  }
   ByteView envelope = std::get<protocol::DeliverFrame>(*decoded).envelope;
+  if (m_relays) {
+    auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes);
+    if (parsed && parsed->header.recipient != m_keys->self_id()) {
+      p.relay = RelayItem{envelope, {}, {}, {}, 0, 0};
+      return PrepareRelay(std::move(p), *parsed, now_ms);
+    }
+  }
   auto opened = protocol::OpenEnvelope(envelope, *m_keys, {now_ms, m_options.clock_skew_ms, m_options.max_message_bytes});
   if (!opened) {
     if (auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes)) p.message_id = parsed->header.message_id;
@@ -70,7 +81,10 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     return p;
   }
   p.message_id = opened->header.message_id;
-  if (opened->header.sender != frame.member) {
+  // Directly from the sender, or carried by a hub (which checked the sender at its ingress).
+  const protocol::PeerKeys* link_peer = m_keys->FindPeer(frame.member);
+  bool via_hub = link_peer && link_peer->role == "hub";
+  if (opened->header.sender != frame.member && !via_hub) {
     p.error = MakeError(Errc::kSenderMismatch, "envelope claims sender " + opened->header.sender +
                                                    " but the link is authenticated as " + frame.member);
     return p;
@@ -81,6 +95,73 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
   }
   p.opened = std::move(opened.value());
   return p;
+}
+
+PreparedFrame Messenger::PrepareRelay(PreparedFrame p, const protocol::EnvelopeView& envelope, uint64_t now_ms) const {
+  // Threat model (schema/README.md §11): a hub verifies the sender's signature with the
+  // directory's keys, so it carries only what a member signed; a member's link may carry only
+  // that member's own envelopes, a hub's link anyone's. The recipient verifies everything again.
+  const protocol::Header& h = envelope.header;
+  p.message_id = h.message_id;
+  p.relay->message_id = h.message_id;
+  p.relay->sender = h.sender;
+  p.relay->recipient = h.recipient;
+  p.relay->expires_at_ms = h.expires_at_ms;
+  p.relay->kind = static_cast<uint32_t>(h.kind);
+  auto refuse = [&](Errc code, std::string why) {
+    p.relay.reset();
+    p.error = MakeError(code, std::move(why));
+    return p;
+  };
+  const protocol::PeerKeys* link_peer = m_keys->FindPeer(p.frame->member);
+  if (h.sender != p.frame->member && !(link_peer && link_peer->role == "hub"))
+    return refuse(Errc::kSenderMismatch, "envelope claims sender " + h.sender + " but the link is authenticated as " +
+                                             p.frame->member);
+  const protocol::PeerKeys* sender = m_keys->FindPeer(h.sender);
+  if (!sender) return refuse(Errc::kUnknownSender, "sender " + h.sender + " is not a member");
+  const crypto::PublicKey32* key = m_keys->SigningKeyFor(*sender, h.sender_sign_key_id);
+  if (!key) return refuse(Errc::kUnknownSender, "signing key id is not a valid key of " + h.sender);
+  if (!crypto::Verify(*key, protocol::SigningInput(envelope.header_bytes, envelope.ciphertext), envelope.signature))
+    return refuse(Errc::kBadSignature, "signature by " + h.sender + " does not verify");
+  if (!m_keys->FindPeer(h.recipient)) return refuse(Errc::kWrongRecipient, "recipient " + h.recipient + " is not a member");
+  if (h.expires_at_ms <= now_ms) return refuse(Errc::kExpired, "message expired at " + FormatUtc(h.expires_at_ms));
+  return p;
+}
+
+Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& frame, const RelayItem& relay,
+                              std::vector<HopReply>& replies) {
+  if (m_store.FindSeen(txn, relay.message_id)) {  // a sender's retry: carried once already
+    ++m_counters.duplicates;
+    Reply(frame, protocol::EncodeHopAck(relay.message_id, wire::HopStatus::Accepted, Errc::kDuplicate,
+                                        "duplicate: already carried"),
+          replies);
+    return Status::Ok();
+  }
+  std::string hop = NextHop(relay.recipient, frame.member);
+  if (hop.empty() || hop == frame.member) {
+    Reject(frame, relay.message_id, MakeError(Errc::kWrongRecipient, "no route to " + relay.recipient + " from here"), replies);
+    return Status::Ok();
+  }
+  if (OutboxFull()) {
+    Reject(frame, relay.message_id, MakeError(Errc::kBackpressure, "outbox is full; retry later"), replies);
+    return Status::Ok();
+  }
+  store::OutboxEntry entry;
+  entry.peer = hop;
+  entry.message_id = relay.message_id;
+  entry.expires_at_ms = relay.expires_at_ms;
+  entry.kind = relay.kind;
+  entry.envelope.assign(relay.envelope.begin(), relay.envelope.end());
+  if (Status s = AddEntry(txn, std::move(entry)); !s) return s;
+  store::SeenEntry seen;
+  seen.expires_at_ms = relay.expires_at_ms + m_options.clock_skew_ms;
+  seen.accepted_at_ms = m_clock.NowMs();
+  if (Status s = m_store.RememberSeen(txn, relay.message_id, seen); !s) return s;
+  ++m_counters.relayed;
+  Reply(frame, protocol::EncodeHopAck(relay.message_id, wire::HopStatus::Accepted, std::nullopt,
+                                      "taken into custody by " + m_keys->self_id() + " for " + relay.recipient),
+        replies);
+  return Status::Ok();
 }
 
 std::vector<PreparedFrame> Messenger::PrepareAll(const std::vector<transport::InboundFrame>& frames, WorkPool& pool) const {
@@ -94,6 +175,8 @@ Status Messenger::HandleFrame(store::Txn& txn, const PreparedFrame& prepared, st
   ++m_counters.frames_received;
   const transport::InboundFrame& frame = *prepared.frame;
   if (prepared.ack) return HandleHopAck(txn, frame.member, *prepared.ack);
+  if (prepared.hello) return Status::Ok();  // the link layer noted the member's connection
+  if (prepared.relay) return HandleRelay(txn, frame, *prepared.relay, replies);
   if (!prepared.opened) {
     Reject(frame, prepared.message_id, prepared.error, replies);
     return Status::Ok();
@@ -208,7 +291,7 @@ Status Messenger::ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen) {
   if (!parsed) return Status::Ok();  // cannot happen for bytes this node wrote; nothing to replay
   if (txn.Get(m_store.table("outbox_by_id"), parsed->header.message_id)) return Status::Ok();
   store::OutboxEntry entry;
-  entry.peer = parsed->header.recipient;
+  entry.peer = NextHop(parsed->header.recipient);
   entry.message_id = parsed->header.message_id;
   entry.expires_at_ms = parsed->header.expires_at_ms;
   entry.kind = static_cast<uint32_t>(wire::MessageKind::DeliveryReceipt);
@@ -259,7 +342,7 @@ Result<protocol::Sealed> Messenger::Seal(const std::string& recipient, wire::Mes
 Result<SentMessage> Messenger::Enqueue(store::Txn& txn, const std::string& recipient, wire::MessageKind kind,
                                        protocol::Sealed sealed) {
   store::OutboxEntry entry;
-  entry.peer = recipient;
+  entry.peer = NextHop(recipient);
   entry.message_id = sealed.message_id;
   entry.expires_at_ms = sealed.expires_at_ms;
   entry.kind = static_cast<uint32_t>(kind);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -40,8 +41,20 @@ struct MessengerOptions {
 
 // A frame after the work that needs no store: decoding, signature, decryption, payload checks.
 // Done outside the batch transaction, in parallel.
+// An envelope for another member that this hub checked and will carry on (it cannot read it).
+struct RelayItem {
+  ByteView envelope;  // points into the frame
+  Bytes message_id;
+  std::string sender;
+  std::string recipient;
+  uint64_t expires_at_ms = 0;
+  uint32_t kind = 0;
+};
+
 struct PreparedFrame {
   const transport::InboundFrame* frame = nullptr;
+  bool hello = false;                        // a member announcing its outbound link
+  std::optional<RelayItem> relay;            // for another member, via this hub
   std::optional<protocol::HopAckFrame> ack;  // a hop acknowledgement
   std::optional<protocol::Opened> opened;    // an envelope that passed every check
   Bytes message_id;                          // for the reply; zeros when unreadable
@@ -61,6 +74,13 @@ class Messenger final : public Outgoing {
   Messenger(store::NodeStore& store, std::shared_ptr<const protocol::Keyring> keys,
             const Clock& clock, MessengerOptions options, Counters& counters,
             DeliveryHandler& handler);
+  // Which link a message to `recipient` leaves by (itself, or a hub); `arrived_from` is the link
+  // a relayed message came in on, never sent back there. Without a router, the recipient.
+  using Router = std::function<std::string(const std::string& recipient, const std::string& arrived_from)>;
+  void SetRouter(Router router, bool relays) {
+    m_router = std::move(router);
+    m_relays = relays;
+  }
   // A new keyring (a directory update); between batches, on the loop thread.
   void SetKeys(std::shared_ptr<const protocol::Keyring> keys) { m_keys = std::move(keys); }
 
@@ -143,6 +163,13 @@ class Messenger final : public Outgoing {
   Status HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame, const protocol::Opened& opened,
                        std::vector<HopReply>& replies);
   Status HandleHopAck(store::Txn& txn, const std::string& peer, const protocol::HopAckFrame& ack);
+  // A hub's ingress: origin and signature checked, then stored for the next hop.
+  PreparedFrame PrepareRelay(PreparedFrame p, const protocol::EnvelopeView& envelope, uint64_t now_ms) const;
+  Status HandleRelay(store::Txn& txn, const transport::InboundFrame& frame, const RelayItem& relay,
+                     std::vector<HopReply>& replies);
+  std::string NextHop(const std::string& recipient, const std::string& arrived_from = {}) const {
+    return m_router ? m_router(recipient, arrived_from) : recipient;
+  }
   // Moves a message out of the outbox into the dead letters, with the reason.
   Status Bury(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& reason);
   Status ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen);
@@ -155,6 +182,8 @@ class Messenger final : public Outgoing {
 
   store::NodeStore& m_store;
   std::shared_ptr<const protocol::Keyring> m_keys;
+  Router m_router;
+  bool m_relays = false;  // a hub: carries envelopes for other members
   const Clock& m_clock;
   MessengerOptions m_options;
   Counters& m_counters;

@@ -17,6 +17,8 @@ struct PeerKeys {
   std::string id;
   std::string country;
   std::string endpoint;  // empty for a peer that only connects out
+  std::string role = "national";        // "hub": relays envelopes it cannot read
+  std::vector<std::string> home_hubs;   // hubs that hold its messages, in order of preference
   crypto::PublicKey32 sign_public{};
   crypto::PublicKey32 enc_public{};
   crypto::PublicKey32 transport_public{};

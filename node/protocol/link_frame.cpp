@@ -22,6 +22,13 @@ Bytes EncodeDeliver(ByteView envelope) {
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 
+Bytes EncodeHello(std::string_view member) {
+  flatbuffers::FlatBufferBuilder b(64);
+  auto hello = wire::CreateHello(b, b.CreateString(member.data(), member.size()));
+  b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::Hello, hello.Union()));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
                    std::string_view detail) {
   flatbuffers::FlatBufferBuilder b(128 + detail.size());
@@ -58,6 +65,7 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
     if (a->detail()) ack.detail = a->detail()->str();
     return LinkFrameView(std::move(ack));
   }
+  if (frame->body_as_Hello()) return LinkFrameView(HelloFrame{});
   return MakeError(Errc::kMalformed, "frame body is empty or of an unknown type");
 }
 

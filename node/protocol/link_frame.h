@@ -25,9 +25,12 @@ struct HopAckFrame {
   std::string detail;
 };
 
-using LinkFrameView = std::variant<DeliverFrame, HopAckFrame>;
+struct HelloFrame {};
+
+using LinkFrameView = std::variant<DeliverFrame, HopAckFrame, HelloFrame>;
 
 Bytes EncodeDeliver(ByteView envelope);
+Bytes EncodeHello(std::string_view member);
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
                    std::string_view detail);
 // Verifies the frame and returns a view of it; refuses oversized or malformed bytes.

@@ -7,6 +7,7 @@
 #include "adapters/catalogue/adapter_catalogue.h"
 #include "node/common/child_process.h"
 #include "node/crypto/primitives.h"
+#include "node/protocol/link_frame.h"
 
 namespace tracenet::runtime {
 
@@ -67,6 +68,12 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
                                                              node->m_counters, *node->m_trace);
   node->m_trace->SetOutgoing(node->m_messenger.get());
+  if (node->m_directory) {
+    if (const directory::Member* self = node->m_directory->current().FindMember(config.id)) node->m_home_hubs = self->home_hubs;
+    Node* routed = node.get();
+    node->m_messenger->SetRouter([routed](const std::string& r, const std::string& from) { return routed->Route(r, from); },
+                                 config.role == "hub");
+  }
   if (Status s = node->m_messenger->LoadOutbox(); !s) return s.error();
 
   auto adapter = adapters::CreateAdapter(
@@ -231,7 +238,12 @@ Status Node::Run(const std::atomic<bool>& stop) {
       uint64_t count;
       (void)!::read(m_wake_fd, &count, sizeof count);
     }
-    for (const transport::LinkEvent& e : events) m_messenger->OnLinkEvent(e);
+    for (const transport::LinkEvent& e : events) {
+      m_messenger->OnLinkEvent(e);
+      // Tell a hub we dialled that we are here, so it can send to us over this link.
+      if (e.kind == transport::LinkEventKind::kUp && m_dialled.count(e.peer))
+        (void)m_links->SendToPeer(e.peer, protocol::EncodeHello(m_config.id));
+    }
     std::vector<std::shared_ptr<Command>> commands;
     std::vector<LookupOutcome> lookups;
     {
@@ -323,8 +335,26 @@ Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
   for (const auto& [id, target] : wanted)
     if (!m_dialled.count(id) || m_dialled[id] != target) m_links->AddPeer(id, target.first, target.second);
   m_dialled = std::move(wanted);
+  if (m_directory)
+    if (const directory::Member* self = m_directory->current().FindMember(m_config.id)) m_home_hubs = self->home_hubs;
   spdlog::info("event=peers_applied peers={}", peers.size());
   return Status::Ok();
+}
+
+std::string Node::Route(const std::string& recipient, const std::string& arrived_from) const {
+  const protocol::PeerKeys* r = m_keys->FindPeer(recipient);
+  if (!r) return recipient;
+  if (m_config.role != "hub") {
+    if (!r->endpoint.empty() || r->role == "hub" || m_home_hubs.empty()) return recipient;
+    for (const std::string& hub : m_home_hubs)  // fail over to the next home hub whose link is up
+      if (m_links->IsUp(hub)) return hub;
+    return m_home_hubs.front();
+  }
+  bool homed_here = std::find(r->home_hubs.begin(), r->home_hubs.end(), m_config.id) != r->home_hubs.end();
+  if (homed_here || !r->endpoint.empty() || m_links->IsUp(recipient)) return recipient;
+  for (const std::string& hub : r->home_hubs)
+    if (hub != arrived_from && hub != m_config.id) return hub;
+  return recipient;
 }
 
 void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,

@@ -77,6 +77,10 @@ class Node {
   // Puts a new set of peers in force: keys for sealing, opening and the ZAP handler, and links
   // (dialling new endpoints, dropping members no longer listed). Loop thread only.
   Status ApplyPeers(std::vector<protocol::PeerKeys> peers);
+  // The link a message to `recipient` leaves by: the recipient itself, or a hub (a national node
+  // reaches outbound-only members through its home hubs; a hub passes a message to the
+  // recipient's home hub when the recipient is homed elsewhere). Loop thread only.
+  std::string Route(const std::string& recipient, const std::string& arrived_from) const;
   // The keyring, for threads other than the loop's.
   std::shared_ptr<const protocol::Keyring> Keys() const;
 
@@ -90,6 +94,7 @@ class Node {
   std::unique_ptr<DirectorySource> m_directory;
   DirectoryStatus m_directory_status;               // under m_status_mutex
   std::map<std::string, std::pair<std::string, crypto::PublicKey32>> m_dialled;  // id -> endpoint, server key
+  std::vector<std::string> m_home_hubs;             // this node's, from the directory
   std::unique_ptr<store::NodeStore> m_store;
   messaging::Counters m_counters;
   std::unique_ptr<trace::TraceService> m_trace;

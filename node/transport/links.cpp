@@ -104,7 +104,7 @@ void Links::Poll(int timeout_ms, int wake_fd, size_t max_frames, std::vector<Inb
     return;
   }
   size_t i = 0;
-  if (m_listener && (items[i++].revents & ZMQ_POLLIN)) DrainListener(max_frames, frames);
+  if (m_listener && (items[i++].revents & ZMQ_POLLIN)) DrainListener(max_frames, frames, events);
   for (PeerLink* link : order) {
     if (items[i++].revents & ZMQ_POLLIN) DrainPeer(*link, max_frames, frames);
     if (items[i++].revents & ZMQ_POLLIN) DrainMonitor(*link, events);
@@ -112,7 +112,7 @@ void Links::Poll(int timeout_ms, int wake_fd, size_t max_frames, std::vector<Inb
   if (wake_fd >= 0 && (items[i].revents & ZMQ_POLLIN)) woke = true;
 }
 
-void Links::DrainListener(size_t max_frames, std::vector<InboundFrame>& frames) {
+void Links::DrainListener(size_t max_frames, std::vector<InboundFrame>& frames, std::vector<LinkEvent>& events) {
   while (frames.size() < max_frames) {
     zmq::message_t routing, data;
     if (!m_listener->recv(routing, zmq::recv_flags::dontwait)) return;
@@ -133,6 +133,12 @@ void Links::DrainListener(size_t max_frames, std::vector<InboundFrame>& frames) 
     f.from_listener = true;
     f.routing_id = routing.to_string();
     f.member = user_id;
+    // A member that connected in can be sent to over this connection (outbound-only members).
+    auto [known, inserted] = m_inbound.try_emplace(f.member, f.routing_id);
+    if (inserted || known->second != f.routing_id) {
+      known->second = f.routing_id;
+      if (!m_peers.count(f.member)) events.push_back({f.member, LinkEventKind::kUp});
+    }
     f.data = std::move(data);
     frames.push_back(std::move(f));
   }
@@ -176,7 +182,13 @@ void Links::DrainMonitor(PeerLink& link, std::vector<LinkEvent>& events) {
 
 Status Links::SendToPeer(const std::string& peer_id, ByteView frame) {
   auto it = m_peers.find(peer_id);
-  if (it == m_peers.end()) return MakeError(Errc::kUnavailable, "no link to " + peer_id);
+  if (it == m_peers.end()) {
+    auto inbound = m_inbound.find(peer_id);
+    if (inbound == m_inbound.end()) return MakeError(Errc::kUnavailable, "no link to " + peer_id);
+    Status sent = Reply(inbound->second, frame);
+    if (!sent && sent.error().code == Errc::kUnavailable) m_inbound.erase(inbound);  // it went away
+    return sent;
+  }
   if (!it->second.up) return MakeError(Errc::kUnavailable, "link to " + peer_id + " is down");
   try {
     if (!it->second.dealer->send(zmq::buffer(frame.data(), frame.size()), zmq::send_flags::dontwait))
@@ -201,7 +213,8 @@ Status Links::Reply(const std::string& routing_id, ByteView frame) {
 
 bool Links::IsUp(const std::string& peer_id) const {
   auto it = m_peers.find(peer_id);
-  return it != m_peers.end() && it->second.up;
+  if (it != m_peers.end()) return it->second.up;
+  return m_inbound.count(peer_id) > 0;
 }
 
 }  // namespace tracenet::transport

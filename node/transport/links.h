@@ -65,6 +65,7 @@ class Links {
   // Sends on the listener to the connection `routing_id`; kUnavailable if it is gone.
   Status Reply(const std::string& routing_id, ByteView frame);
 
+  // Up when dialled and connected, or when the member connected in (its last frame's routing id).
   bool IsUp(const std::string& peer_id) const;
   uint64_t unauthenticated_dropped() const { return m_unauthenticated_dropped; }
 
@@ -76,7 +77,7 @@ class Links {
     bool up = false;
   };
   void ConfigureCommon(zmq::socket_t& socket);
-  void DrainListener(size_t max_frames, std::vector<InboundFrame>& frames);
+  void DrainListener(size_t max_frames, std::vector<InboundFrame>& frames, std::vector<LinkEvent>& events);
   void DrainPeer(PeerLink& link, size_t max_frames, std::vector<InboundFrame>& frames);
   void DrainMonitor(PeerLink& link, std::vector<LinkEvent>& events);
 
@@ -85,6 +86,7 @@ class Links {
   LinkLimits m_limits;
   std::unique_ptr<zmq::socket_t> m_listener;
   std::map<std::string, PeerLink> m_peers;
+  std::map<std::string, std::string> m_inbound;  // member id -> routing id of its connection to our listener
   uint64_t m_unauthenticated_dropped = 0;
   int m_monitor_counter = 0;
   LogLimiter m_log_limiter;

@@ -5,12 +5,7 @@
 #include <regex>
 #include <thread>
 
-#include "federation_fixture.h"
-#include "node/common/clock.h"
-#include "node/config/node_config.h"
-#include "node/crypto/identity.h"
-#include "node/crypto/primitives.h"
-#include "node/directory/directory_trust.h"
+#include "directory_federation.h"
 
 namespace tracenet::e2e {
 namespace {
@@ -18,79 +13,10 @@ namespace {
 using directory::Document;
 using directory::SignedDirectory;
 
-constexpr uint64_t kDayMs = 86'400'000;
 auto Answered = [](const Json& c) { return c["state"] == "answered"; };
 
-uint64_t NowMs() { return SystemClock().NowMs(); }
-
-class DirectoryFederation {
- public:
-  DirectoryFederation() : f({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}}) {
-    (void)crypto::Init();
-    for (auto& a : authorities) a = crypto::GenerateAuthorityKey();
-    file = f.root() + "/directory.dir";
-    base.federation = "e2e-federation";
-    base.issued_at_ms = NowMs();
-    base.expires_at_ms = NowMs() + 30 * kDayMs;
-    for (const char* id : {"MEX-FGR", "USA-ATF"}) {
-      const demo::NodeLayout& l = f.layout(id);
-      std::string entry_path = l.dir + "/entry.toml";
-      std::ofstream(entry_path) << l.public_entry;
-      protocol::PeerKeys p = config::LoadPeers(entry_path)->front();
-      base.members.push_back({p.id, p.country, p.id + " tracing centre", "national", {p.endpoint}, {},
-                              {{directory::KeyPurpose::kSigning, p.sign_public, 0, 0},
-                               {directory::KeyPurpose::kEncryption, p.enc_public, 0, 0},
-                               {directory::KeyPurpose::kTransport, p.transport_public, 0, 0}}});
-      // The node's config pins the authorities instead of naming a peer file.
-      std::ifstream in(l.config_path);
-      std::string config((std::istreambuf_iterator<char>(in)), {});
-      config = std::regex_replace(config, std::regex("peers_file = \"peers.toml\"\n"), "");
-      config += "\n[directory]\nfile = \"" + file + "\"\nfederation = \"e2e-federation\"\nthreshold = 2\nauthorities = [";
-      for (auto& a : authorities) config += "\"" + ToHex(a.pub) + "\", ";
-      config += "]\n";
-      std::ofstream(l.config_path) << config;
-    }
-  }
-
-  SignedDirectory Sign(const Document& d, std::initializer_list<int> signers) {
-    SignedDirectory s{directory::EncodeDocument(d), {}};
-    for (int i : signers) directory::AddSignature(s, authorities[i].secret, authorities[i].pub);
-    return s;
-  }
-  // The next version after `previous`, as `tracenet directory next` makes it.
-  Document Next(const SignedDirectory& previous) {
-    Document d = *directory::DecodeDocument(previous.document);
-    d.version += 1;
-    crypto::Hash32 h = crypto::Hash256(previous.document);
-    d.previous_hash.assign(h.begin(), h.end());
-    return d;
-  }
-  void Publish(const Bytes& bytes) {
-    std::string tmp = file + ".tmp";
-    std::ofstream(tmp, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-    std::filesystem::rename(tmp, file);
-  }
-  void Publish(const SignedDirectory& s) { Publish(directory::EncodeSigned(s)); }
-  // Waits until the node's directory status satisfies `done`.
-  Json WaitDirectory(const std::string& node, const std::function<bool(const Json&)>& done) {
-    Json d;
-    for (int i = 0; i < 100; ++i) {
-      d = f.Status(node)["directory"];
-      if (done(d)) return d;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << node << " directory status never matched: " << d.dump();
-    return d;
-  }
-
-  Federation f;
-  crypto::AuthorityKey authorities[3];
-  std::string file;
-  Document base;
-};
-
 TEST(DirectoryTest, BadUpdatesAreRefusedLoudlyAndTheLastGoodVersionKeepsTheFederationWorking) {
-  DirectoryFederation d;
+  DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
   SignedDirectory v1 = d.Sign(d.base, {0, 2});
   d.Publish(v1);
   d.f.Start("MEX-FGR");
@@ -135,7 +61,7 @@ TEST(DirectoryTest, BadUpdatesAreRefusedLoudlyAndTheLastGoodVersionKeepsTheFeder
 }
 
 TEST(DirectoryTest, AMemberWhoseKeyIsRevokedCanNoLongerSendOrBeSentTo) {
-  DirectoryFederation d;
+  DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
   SignedDirectory v1 = d.Sign(d.base, {0, 1});
   d.Publish(v1);
   d.f.Start("MEX-FGR");

@@ -1,0 +1,76 @@
+// A hub relaying between outbound-only members that never accept connections: traces and their
+// answers travel through it, it holds messages for a member that is offline until it is back,
+// and nothing it stores or logs contains what the envelopes carry.
+#include <filesystem>
+#include <fstream>
+
+#include "directory_federation.h"
+
+namespace tracenet::e2e {
+namespace {
+
+auto Answered = [](const Json& c) { return c["state"] == "answered"; };
+
+std::map<std::string, MemberShape> HubAndTwoOutboundMembers() {
+  return {{"HUB-LYON", {"hub", false, {}}},
+          {"MEX-FGR", {"national", true, {"HUB-LYON"}}},
+          {"USA-ATF", {"national", true, {"HUB-LYON"}}}};
+}
+
+// True when any file under `dir` contains `needle`.
+bool AnyFileContains(const std::string& dir, const std::string& needle) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), {});
+    if (content.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(HubTest, OutboundOnlyMembersTraceThroughAHubThatCannotReadAnything) {
+  DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}},
+                        HubAndTwoOutboundMembers());
+  d.Publish(d.Sign(d.base, {0, 1}));
+  d.f.Start("HUB-LYON");
+  d.f.Start("MEX-FGR");
+  d.f.Start("USA-ATF");
+  const auto& w = d.f.known_weapon();
+  std::string id = d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  Json c = d.f.WaitCase("MEX-FGR", id, Answered);
+  EXPECT_EQ(c["outcome"], "found");
+  std::set<std::string> events;
+  for (const Json& e : c["timeline"]) events.insert(e["event"]);
+  EXPECT_TRUE(events.count("delivered")) << "the recipient's signed receipt travels back: " << c["timeline"].dump();
+  // Request, acknowledgement, response and receipts each way all went through the hub.
+  EXPECT_GE(d.f.Status("HUB-LYON")["counters"]["relayed"].get<uint64_t>(), 4u);
+
+  // The hub stores and logs headers only.
+  d.f.Stop("HUB-LYON");
+  std::string hub_dir = d.f.layout("HUB-LYON").dir;
+  for (const std::string& plaintext : {w.serial, w.model, std::string("national_law"), std::string("e2e test")})
+    EXPECT_FALSE(AnyFileContains(hub_dir, plaintext)) << "hub files contain \"" << plaintext << "\"";
+}
+
+TEST(HubTest, TheHubHoldsMessagesForAnOfflineMemberUntilItComesBack) {
+  DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}},
+                        HubAndTwoOutboundMembers());
+  d.Publish(d.Sign(d.base, {0, 1}));
+  d.f.Start("HUB-LYON");
+  d.f.Start("MEX-FGR");
+  const auto& w = d.f.known_weapon();
+  std::string id = d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  d.f.WaitCase("MEX-FGR", id, [](const Json& c) { return c["state"] == "sent"; });  // the hub took custody
+  for (int i = 0; i < 50 && d.f.Status("HUB-LYON")["peers"]["USA-ATF"]["queued"] != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(d.f.Status("HUB-LYON")["peers"]["USA-ATF"]["queued"], 1);
+  // The hub restarts while holding it: the message is in its store, not its memory.
+  d.f.Kill("HUB-LYON");
+  d.f.Start("HUB-LYON");
+  d.f.Start("USA-ATF");
+  EXPECT_EQ(d.f.WaitCase("MEX-FGR", id, Answered)["outcome"], "found");
+  EXPECT_EQ(d.f.Cases("USA-ATF").size(), 1u);
+}
+
+}  // namespace
+}  // namespace tracenet::e2e
