@@ -74,3 +74,70 @@ TEST(HubTest, TheHubHoldsMessagesForAnOfflineMemberUntilItComesBack) {
 
 }  // namespace
 }  // namespace tracenet::e2e
+
+namespace tracenet::e2e {
+namespace {
+
+// Four national centres, none listening, and two hubs: MEX-FGR homed at both hubs, COL-DIJIN
+// and GBR-NCA at HUB-LYON, USA-ATF at HUB-SING.
+std::vector<demo::NodeSpec> FourMembersTwoHubs() {
+  return {{"HUB-LYON", "FRA", ""}, {"HUB-SING", "SGP", ""}, {"MEX-FGR", "MEX", ""},
+          {"COL-DIJIN", "COL", ""}, {"GBR-NCA", "GBR", ""}, {"USA-ATF", "USA", "generate"}};
+}
+std::map<std::string, MemberShape> FourMembersTwoHubsShapes() {
+  return {{"HUB-LYON", {"hub", false, {}}},
+          {"HUB-SING", {"hub", false, {}}},
+          {"MEX-FGR", {"national", true, {"HUB-LYON", "HUB-SING"}}},
+          {"COL-DIJIN", {"national", true, {"HUB-LYON"}}},
+          {"GBR-NCA", {"national", true, {"HUB-LYON"}}},
+          {"USA-ATF", {"national", true, {"HUB-SING"}}}};
+}
+
+TEST(HubTest, HubsForwardToEachOtherAndAMemberFailsOverToItsSecondHomeHub) {
+  DirectoryFederation d(FourMembersTwoHubs(), FourMembersTwoHubsShapes());
+  d.Publish(d.Sign(d.base, {0, 2}));
+  for (const char* id : {"HUB-LYON", "HUB-SING", "MEX-FGR", "COL-DIJIN", "USA-ATF"}) d.f.Start(id);
+  const auto& w = d.f.known_weapon();
+  // COL-DIJIN -> HUB-LYON -> HUB-SING -> USA-ATF, and the answer back the same way.
+  std::string col = d.f.Submit("COL-DIJIN", "USA-ATF", w.serial, w.manufacturer);
+  EXPECT_EQ(d.f.WaitCase("COL-DIJIN", col, Answered)["outcome"], "found");
+  EXPECT_GE(d.f.Status("HUB-LYON")["counters"]["relayed"].get<uint64_t>(), 2u);
+  EXPECT_GE(d.f.Status("HUB-SING")["counters"]["relayed"].get<uint64_t>(), 2u);
+
+  // HUB-LYON goes down: MEX-FGR's next trace leaves through HUB-SING instead.
+  d.f.Kill("HUB-LYON");
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // its link is seen down
+  std::string mex = d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  Json c = d.f.WaitCase("MEX-FGR", mex, Answered);
+  EXPECT_EQ(c["outcome"], "found");
+  bool via_second_hub = false;
+  for (const Json& e : c["timeline"])
+    via_second_hub |= e["event"] == "sent" && e["detail"].get<std::string>().find("HUB-SING") != std::string::npos;
+  EXPECT_TRUE(via_second_hub) << c["timeline"].dump();
+}
+
+TEST(HubTest, AHubKilledInTheMiddleOf500MessagesLosesNoneAndDuplicatesNone) {
+  DirectoryFederation d(FourMembersTwoHubs(), FourMembersTwoHubsShapes());
+  d.Publish(d.Sign(d.base, {1, 2}));
+  for (const char* id : {"HUB-LYON", "HUB-SING", "GBR-NCA", "USA-ATF"}) d.f.Start(id);
+  const auto& w = d.f.known_weapon();
+  Json request = d.f.TraceRequest("USA-ATF", w.serial, w.manufacturer);
+  std::vector<std::string> ids;
+  for (int batch = 0; batch < 5; ++batch) {
+    if (batch == 2) d.f.Kill("HUB-SING");  // -9, with messages in its store and on the wire
+    auto accepted = d.f.Api("GBR-NCA").Post("/v1/traces/batch", Json{{"traces", Json::array({request})}});
+    Json traces = Json::array();
+    for (int i = 0; i < 100; ++i) traces.push_back(request);
+    auto many = d.f.Api("GBR-NCA").Post("/v1/traces/batch", Json{{"traces", traces}});
+    ASSERT_TRUE(accepted && many) << "batch " << batch;
+    ids.push_back((*accepted)["case_ids"][0]);
+    for (const Json& id : (*many)["case_ids"]) ids.push_back(id);
+    if (batch == 3) d.f.Start("HUB-SING");
+  }
+  ASSERT_EQ(ids.size(), 505u);
+  for (const std::string& id : ids) EXPECT_EQ(d.f.WaitCase("GBR-NCA", id, Answered, 120)["outcome"], "found");
+  EXPECT_EQ(d.f.Cases("USA-ATF").size(), 505u);  // each request had exactly one effect
+}
+
+}  // namespace
+}  // namespace tracenet::e2e
