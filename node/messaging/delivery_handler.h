@@ -19,7 +19,9 @@ class DeliveryHandler {
   // reserved for storage failures; content problems are recorded and return Ok.
   virtual Status OnAccepted(store::Txn& txn, const protocol::Opened& message, Outgoing& out) = 0;
   // The next hop took custody of a message this node sent.
-  virtual Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) = 0;
+  // `custody` says how custody was proved ("" for a direct recipient's plain acknowledgement).
+  virtual Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer,
+                               const std::string& custody) = 0;
   // The next hop refused a message for good, or it expired before anyone took it.
   virtual Status OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer,
                                  const Error& reason) = 0;

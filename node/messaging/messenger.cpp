@@ -130,10 +130,12 @@ PreparedFrame Messenger::PrepareRelay(PreparedFrame p, const protocol::EnvelopeV
 
 Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& frame, const RelayItem& relay,
                               std::vector<HopReply>& replies) {
+  crypto::Signature custody = crypto::Sign(
+      m_keys->self().sign_secret, protocol::CustodySigningInput(relay.message_id, crypto::Hash256(relay.envelope)));
   if (m_store.FindSeen(txn, relay.message_id)) {  // a sender's retry: carried once already
     ++m_counters.duplicates;
     Reply(frame, protocol::EncodeHopAck(relay.message_id, wire::HopStatus::Accepted, Errc::kDuplicate,
-                                        "duplicate: already carried"),
+                                        "duplicate: already carried", custody),
           replies);
     return Status::Ok();
   }
@@ -159,7 +161,7 @@ Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& fr
   if (Status s = m_store.RememberSeen(txn, relay.message_id, seen); !s) return s;
   ++m_counters.relayed;
   Reply(frame, protocol::EncodeHopAck(relay.message_id, wire::HopStatus::Accepted, std::nullopt,
-                                      "taken into custody by " + m_keys->self_id() + " for " + relay.recipient),
+                                      "taken into custody by " + m_keys->self_id() + " for " + relay.recipient, custody),
         replies);
   return Status::Ok();
 }
@@ -313,11 +315,29 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
     return Status::Ok();
   }
   if (ack.status == wire::HopStatus::Accepted) {
+    std::string custody;
+    const protocol::PeerKeys* hop = m_keys->FindPeer(peer);
+    if (hop && hop->role == "hub") {
+      // A hub proves custody with a signature over the message id and the envelope we sent it.
+      auto entry = m_store.GetOutboxEntry(txn, ack.message_id);
+      if (!entry) return entry.error();
+      bool valid = *entry && !ack.custody_signature.empty() &&
+                   crypto::Verify(hop->sign_public,
+                                  protocol::CustodySigningInput(ack.message_id, crypto::Hash256((*entry)->envelope)),
+                                  ack.custody_signature);
+      if (!valid) {
+        // Without a valid receipt the hub has not proved custody: keep the message and retry.
+        m_log_limiter.Warn("custody:" + peer, "event=custody_receipt_invalid peer={} msg={} reason=\"{}\"", peer,
+                           ShortId(ack.message_id), ack.custody_signature.empty() ? "missing" : "does not verify");
+        return Status::Ok();
+      }
+      custody = "custody receipt signed by " + peer;
+    }
     auto removed = m_store.RemoveFromOutbox(txn, ack.message_id);
     if (!removed) return removed.error();
     m_batch.removed.emplace_back(peer, IdKey(ack.message_id));
     ++m_counters.hop_accepted;
-    return m_handler.OnHopAccepted(txn, ack.message_id, peer);
+    return m_handler.OnHopAccepted(txn, ack.message_id, peer, custody);
   }
   if (Status s = Bury(txn, peer, ack.message_id,
                       "refused by " + peer + ": " + std::string(ErrcName(ack.error)) + " (" + ack.detail + ")");

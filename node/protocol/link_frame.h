@@ -9,6 +9,7 @@
 
 #include "node/common/bytes.h"
 #include "node/common/result.h"
+#include "node/crypto/secret.h"
 #include "node/protocol/wire.h"
 
 namespace tracenet::protocol {
@@ -23,6 +24,7 @@ struct HopAckFrame {
   Errc error = Errc::kInternal;  // meaningful unless status is Accepted without error
   bool has_error = false;
   std::string detail;
+  Bytes custody_signature;  // from a hub; empty otherwise
 };
 
 struct HelloFrame {};
@@ -32,7 +34,9 @@ using LinkFrameView = std::variant<DeliverFrame, HopAckFrame, HelloFrame>;
 Bytes EncodeDeliver(ByteView envelope);
 Bytes EncodeHello(std::string_view member);
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
-                   std::string_view detail);
+                   std::string_view detail, ByteView custody_signature = {});
+// What a hub's custody receipt signs: the message id and the hash of the envelope it holds.
+Bytes CustodySigningInput(ByteView message_id, const crypto::Hash32& envelope_hash);
 // Verifies the frame and returns a view of it; refuses oversized or malformed bytes.
 Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes);
 

@@ -277,13 +277,14 @@ Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
   return m_cases.Update(txn, **record);
 }
 
-Status TraceService::OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) {
+Status TraceService::OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer,
+                                   const std::string& custody) {
   auto case_id = m_cases.CaseOfMessage(txn, message_id);
   if (!case_id || Bytes(message_id.begin(), message_id.end()) != *case_id) return Status::Ok();
   auto record = m_cases.Edit(txn, *case_id);
   if (!record) return record.error();
   if (!*record || (*record)->direction != local::CaseDirection::Outgoing) return Status::Ok();
-  Record(**record, state::kSent, "sent: " + peer + " took custody");
+  Record(**record, state::kSent, "sent: " + peer + " took custody" + (custody.empty() ? "" : " (" + custody + ")"));
   return m_cases.Update(txn, **record);
 }
 

@@ -58,7 +58,8 @@ class TraceService final : public messaging::DeliveryHandler {
   Status ApplyLookup(store::Txn& txn, const LookupJob& job, const Result<adapters::Findings>& findings);
 
   Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) override;
-  Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer) override;
+  Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer,
+                       const std::string& custody) override;
   Status OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer,
                          const Error& reason) override;
   Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) override;

@@ -42,6 +42,10 @@ TEST(HubTest, OutboundOnlyMembersTraceThroughAHubThatCannotReadAnything) {
   std::set<std::string> events;
   for (const Json& e : c["timeline"]) events.insert(e["event"]);
   EXPECT_TRUE(events.count("delivered")) << "the recipient's signed receipt travels back: " << c["timeline"].dump();
+  bool custody = false;
+  for (const Json& e : c["timeline"])
+    custody |= e["event"] == "sent" && e["detail"] == "sent: HUB-LYON took custody (custody receipt signed by HUB-LYON)";
+  EXPECT_TRUE(custody) << "the hub's hop carries a signed custody receipt: " << c["timeline"].dump();
   // Request, acknowledgement, response and receipts each way all went through the hub.
   EXPECT_GE(d.f.Status("HUB-LYON")["counters"]["relayed"].get<uint64_t>(), 4u);
 
