@@ -2,12 +2,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "node/api/api_client.h"
 #include "node/cli/commands.h"
 #include "node/common/child_process.h"
 #include "node/common/file_util.h"
+#include "node/demo/directory_layout.h"
 #include "node/demo/federation_layout.h"
 #include "node/demo/registry_generator.h"
 #include "node/trace/lifecycle.h"
@@ -81,6 +83,19 @@ std::string AsReadInTheField(const std::string& serial) {
 
 }  // namespace
 
+// True when any file under `dir` contains one of `needles`; `bytes` counts what was searched.
+bool AnyFileContains(const std::string& dir, const std::vector<std::string>& needles, uintmax_t& bytes) {
+  bool found = false;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    auto content = ReadFileBytes(entry.path().string());
+    if (!content) continue;
+    bytes += content->size();
+    for (const std::string& needle : needles) found |= AsString(*content).find(needle) != std::string_view::npos;
+  }
+  return found;
+}
+
 int RunDemo(const DemoOptions& options) {
   std::string root = options.dir;
   if (root.empty()) {
@@ -89,7 +104,8 @@ int RunDemo(const DemoOptions& options) {
     root = pattern;
   }
   if (Status s = MakeDirectories(root, 0700); !s) return Fail(s.error().message);
-  std::printf("tracenet demo: two national tracing centres on this machine (127.0.0.1), state in %s\n\n", root.c_str());
+  std::printf("A demo federation: three national tracing centres and an INTERPOL-style hub on this machine\n"
+              "(127.0.0.1), state in %s\n\n", root.c_str());
 
   std::printf("Generating the registries (%zu weapons each)...\n", options.registry_size);
   auto usa_weapon = demo::GenerateRegistry(root + "/usa-registry.sqlite", {"USA", options.registry_size, 1776});
@@ -97,63 +113,119 @@ int RunDemo(const DemoOptions& options) {
   auto mex_weapon = demo::GenerateRegistry(root + "/mex-registry.sqlite", {"MEX", options.registry_size, 1810});
   if (!mex_weapon) return Fail(mex_weapon.error().message);
 
-  auto layout = demo::LayOutFederation(root, {{"MEX-FGR", "MEX", root + "/mex-registry.sqlite"},
-                                              {"USA-ATF", "USA", root + "/usa-registry.sqlite"}});
+  auto layout = demo::LayOutFederation(root, {{"HUB-LYON", "FRA", ""},
+                                              {"MEX-FGR", "MEX", root + "/mex-registry.sqlite"},
+                                              {"USA-ATF", "USA", root + "/usa-registry.sqlite"},
+                                              {"COL-DIJIN", "COL", ""}});
   if (!layout) return Fail(layout.error().message);
-  const demo::NodeLayout& mex = (*layout)[0];
-  const demo::NodeLayout& usa = (*layout)[1];
+  // MEX-FGR sits behind a firewall: it accepts no connections and reaches everyone through the hub.
+  auto on_directory = demo::PutOnDirectory(root, *layout,
+                                           {{"HUB-LYON", {"hub", false, {}}},
+                                            {"MEX-FGR", {"national", true, {"HUB-LYON"}}},
+                                            {"USA-ATF", {"national", false, {"HUB-LYON"}}},
+                                            {"COL-DIJIN", {"national", false, {"HUB-LYON"}}}},
+                                           "demo-federation");
+  if (!on_directory) return Fail(on_directory.error().message);
+  std::printf("Member directory %s: version 1, 4 members, signed by 2 of 3 authorities\n",
+              on_directory->file.c_str());
 
-  std::vector<ChildProcess> nodes;
-  for (const demo::NodeLayout& l : *layout) {
+  std::map<std::string, ChildProcess> nodes;
+  std::map<std::string, api::ApiClient> apis;
+  std::map<std::string, const demo::NodeLayout*> by_id;
+  for (const demo::NodeLayout& l : *layout) by_id[l.id] = &l;
+  auto start = [&](const std::string& id) -> Status {
+    const demo::NodeLayout& l = *by_id[id];
     auto child = ChildProcess::Start(SelfExecutable(), {"node", "--config", l.config_path}, l.dir + "/node.log");
-    if (!child) return Fail(child.error().message);
-    std::printf("Started node %s (pid %d, %s), log %s/node.log\n", l.id.c_str(), child->pid(), l.endpoint.c_str(),
-                l.dir.c_str());
-    nodes.push_back(std::move(child.value()));
-  }
-  auto stop_all = [&] {
-    for (ChildProcess& n : nodes) n.Stop();
+    if (!child) return child.error();
+    nodes[id] = std::move(child.value());
+    auto api = WaitForApi(l.config_path, nodes[id], 30);
+    if (!api) return api.error();
+    apis.insert_or_assign(id, *api);
+    return Status::Ok();
   };
-  auto mex_api = WaitForApi(mex.config_path, nodes[0], 30);
-  auto usa_api = WaitForApi(usa.config_path, nodes[1], 30);
-  if (!mex_api || !usa_api) {
-    stop_all();
-    return Fail((!mex_api ? mex_api.error() : usa_api.error()).message);
+  auto stop_all = [&] {
+    for (auto& [id, n] : nodes) n.Stop();
+  };
+  for (const char* id : {"HUB-LYON", "MEX-FGR", "USA-ATF", "COL-DIJIN"}) {
+    if (Status s = start(id); !s) {
+      stop_all();
+      return Fail(s.error().message);
+    }
+    std::printf("Started %-9s %s, log %s/node.log\n", id,
+                std::string(id) == "MEX-FGR" ? "(outbound only)" : by_id[id]->endpoint.c_str(), by_id[id]->dir.c_str());
   }
-
-  std::printf("\nMEX-FGR submits two traces to USA-ATF (country of last legal import):\n");
-  Json found_request = SeizedWeaponRequest(*usa_weapon, AsReadInTheField(usa_weapon->serial), "Reynosa, Tamaulipas");
-  Json unknown_request = SeizedWeaponRequest(*usa_weapon, "ZX-00917-Q", "Nuevo Laredo, Tamaulipas");
-  found_request["recipient"] = unknown_request["recipient"] = "USA-ATF";
-  auto found_case = mex_api->Post("/v1/traces", found_request);
-  auto unknown_case = mex_api->Post("/v1/traces", unknown_request);
-  if (!found_case || !unknown_case) {
-    stop_all();
-    return Fail((!found_case ? found_case.error() : unknown_case.error()).message);
-  }
-  std::printf("  1. %s %s serial read as \"%s\" -> case %s\n", usa_weapon->manufacturer.c_str(),
-              usa_weapon->model.c_str(), AsReadInTheField(usa_weapon->serial).c_str(),
-              (*found_case)["case_id"].get<std::string>().c_str());
-  std::printf("  2. same make, serial \"ZX-00917-Q\" (not in any registry) -> case %s\n\n",
-              (*unknown_case)["case_id"].get<std::string>().c_str());
 
   int exit_code = 0;
-  for (const Json* submitted : {&*found_case, &*unknown_case}) {
-    auto answered = WaitForAnswer(*mex_api, (*submitted)["case_id"], 30);
+  auto submit = [&](const std::string& from, const std::string& to, Json request) -> std::string {
+    request["recipient"] = to;
+    auto c = apis.at(from).Post("/v1/traces", request);
+    if (!c) {
+      std::fprintf(stderr, "tracenet demo: %s\n", c.error().message.c_str());
+      exit_code = 1;
+      return "";
+    }
+    return (*c)["case_id"];
+  };
+  auto show = [&](const std::string& node, const std::string& case_id, const char* expected) {
+    if (case_id.empty()) return;
+    auto answered = WaitForAnswer(apis.at(node), case_id, 60);
     if (!answered) {
       std::fprintf(stderr, "tracenet demo: %s\n", answered.error().message.c_str());
       exit_code = 1;
-      continue;
+      return;
     }
     std::printf("%s\n", RenderCase(*answered).c_str());
-  }
-  if (exit_code == 0) {
-    auto found = mex_api->Get("/v1/traces/" + (*found_case)["case_id"].get<std::string>());
-    auto unknown = mex_api->Get("/v1/traces/" + (*unknown_case)["case_id"].get<std::string>());
-    if (!found || (*found)["outcome"] != "found" || !unknown || (*unknown)["outcome"] != "no record") {
-      std::fprintf(stderr, "tracenet demo: expected one trace found and one with no record\n");
+    if ((*answered)["outcome"] != expected) {
+      std::fprintf(stderr, "tracenet demo: case %s: expected %s\n", case_id.c_str(), expected);
       exit_code = 1;
     }
+  };
+
+  std::printf("\n1. MEX-FGR traces two seized weapons with USA-ATF (the answers come back through the hub,\n"
+              "   since nobody can connect to MEX-FGR):\n\n");
+  std::string found = submit("MEX-FGR", "USA-ATF",
+                             SeizedWeaponRequest(*usa_weapon, AsReadInTheField(usa_weapon->serial), "Reynosa, Tamaulipas"));
+  std::string unknown = submit("MEX-FGR", "USA-ATF", SeizedWeaponRequest(*usa_weapon, "ZX-00917-Q", "Nuevo Laredo"));
+  show("MEX-FGR", found, "found");
+  show("MEX-FGR", unknown, "no record");
+
+  std::printf("2. COL-DIJIN traces a weapon with MEX-FGR: relayed through HUB-LYON, which cannot read it:\n\n");
+  Json col_request = SeizedWeaponRequest(*mex_weapon, mex_weapon->serial, "Cucuta, Norte de Santander");
+  col_request["requesting_agency"] = "Policia Nacional de Colombia - DIJIN";
+  col_request["recovery"]["country"] = "COL";
+  show("COL-DIJIN", submit("COL-DIJIN", "MEX-FGR", col_request), "found");
+
+  std::printf("3. MEX-FGR goes offline; COL-DIJIN sends another trace; HUB-LYON holds it until MEX-FGR is back:\n\n");
+  nodes["MEX-FGR"].Stop();
+  std::string held = submit("COL-DIJIN", "MEX-FGR", col_request);
+  size_t queued = 0;
+  for (int i = 0; i < 100 && queued == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto status = apis.at("HUB-LYON").Get("/v1/status");
+    if (status) queued = (*status)["peers"].value("MEX-FGR", Json::object()).value("queued", 0);
+  }
+  std::printf("   HUB-LYON holds %zu message(s) for MEX-FGR in its store; restarting MEX-FGR...\n\n", queued);
+  if (Status s = start("MEX-FGR"); !s) {
+    std::fprintf(stderr, "tracenet demo: %s\n", s.error().message.c_str());
+    exit_code = 1;
+  }
+  show("COL-DIJIN", held, "found");
+
+  std::printf("4. Who could read what:\n");
+  std::printf("   MEX-FGR, USA-ATF, COL-DIJIN: the traces they sent or received (end-to-end encrypted,\n"
+              "   signed by the sender).\n");
+  auto hub_status = apis.at("HUB-LYON").Get("/v1/status");
+  uint64_t relayed = hub_status ? (*hub_status)["counters"].value("relayed", uint64_t{0}) : 0;
+  nodes["HUB-LYON"].Stop();
+  uintmax_t searched = 0;
+  bool leaked = AnyFileContains(by_id["HUB-LYON"]->dir,
+                                {usa_weapon->serial, mex_weapon->serial, "FGR/TAMPS/2026/0412"}, searched);
+  std::printf("   HUB-LYON: routing headers only. It carried %llu envelopes; none of the serials or case\n"
+              "   numbers appears anywhere in its store or log (%ju bytes searched).\n\n",
+              static_cast<unsigned long long>(relayed), searched);
+  if (leaked) {
+    std::fprintf(stderr, "tracenet demo: the hub's files contain plaintext\n");
+    exit_code = 1;
   }
   stop_all();
   std::printf("Nodes stopped.%s\n", options.keep || !options.dir.empty() ? (" State kept in " + root).c_str() : "");

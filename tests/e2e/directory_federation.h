@@ -14,6 +14,7 @@
 #include "node/config/node_config.h"
 #include "node/crypto/identity.h"
 #include "node/crypto/primitives.h"
+#include "node/demo/directory_layout.h"
 #include "node/directory/directory_trust.h"
 
 namespace tracenet::e2e {
@@ -21,51 +22,25 @@ namespace tracenet::e2e {
 using directory::Document;
 using directory::SignedDirectory;
 
-constexpr uint64_t kDayMs = 86'400'000;
-
 inline uint64_t NowMs() { return SystemClock().NowMs(); }
 
-struct MemberShape {
-  std::string role = "national";
-  bool outbound_only = false;  // no listener: it connects out to its hubs only
-  std::vector<std::string> home_hubs;
-};
+using demo::MemberShape;
 
 class DirectoryFederation {
  public:
-  // `roles`: member id -> how it sits in the federation (national listening by default).
+  // `shapes`: member id -> how it sits in the federation (national and listening by default).
   explicit DirectoryFederation(std::vector<demo::NodeSpec> specs, std::map<std::string, MemberShape> shapes = {})
       : f(specs) {
-    (void)crypto::Init();
-    for (auto& a : authorities) a = crypto::GenerateAuthorityKey();
-    file = f.root() + "/directory.dir";
-    base.federation = "e2e-federation";
-    base.issued_at_ms = NowMs();
-    base.expires_at_ms = NowMs() + 30 * kDayMs;
-    for (const demo::NodeSpec& spec : specs) {
-      const std::string& id = spec.id;
-      MemberShape shape = shapes.count(id) ? shapes[id] : MemberShape{};
-      const demo::NodeLayout& l = f.layout(id);
-      std::string entry_path = l.dir + "/entry.toml";
-      std::ofstream(entry_path) << l.public_entry;
-      protocol::PeerKeys p = config::LoadPeers(entry_path)->front();
-      std::vector<std::string> endpoints;
-      if (!shape.outbound_only) endpoints.push_back(p.endpoint);
-      base.members.push_back({p.id, p.country, p.id + " tracing centre", shape.role, endpoints, shape.home_hubs,
-                              {{directory::KeyPurpose::kSigning, p.sign_public, 0, 0},
-                               {directory::KeyPurpose::kEncryption, p.enc_public, 0, 0},
-                               {directory::KeyPurpose::kTransport, p.transport_public, 0, 0}}});
-      // The node's config pins the authorities instead of naming a peer file.
-      std::ifstream in(l.config_path);
-      std::string config((std::istreambuf_iterator<char>(in)), {});
-      config = std::regex_replace(config, std::regex("peers_file = \"peers.toml\"\n"), "");
-      if (shape.outbound_only) config = std::regex_replace(config, std::regex("listen = \"tcp://[^\"]*\"\n"), "");
-      if (shape.role == "hub") config = std::regex_replace(config, std::regex("\\[node\\]\n"), "[node]\nrole = \"hub\"\n");
-      config += "\n[directory]\nfile = \"" + file + "\"\nfederation = \"e2e-federation\"\nthreshold = 2\nauthorities = [";
-      for (auto& a : authorities) config += "\"" + ToHex(a.pub) + "\", ";
-      config += "]\n";
-      std::ofstream(l.config_path) << config;
+    std::vector<demo::NodeLayout> layouts;
+    for (const demo::NodeSpec& spec : specs) layouts.push_back(f.layout(spec.id));
+    auto layout = demo::PutOnDirectory(f.root(), layouts, shapes, "e2e-federation");
+    if (!layout) {
+      ADD_FAILURE() << layout.error().message;
+      return;
     }
+    for (size_t i = 0; i < 3; ++i) authorities[i] = layout->authorities[i];
+    file = layout->file;
+    base = layout->document;
   }
 
   SignedDirectory Sign(const Document& d, std::initializer_list<int> signers) {
