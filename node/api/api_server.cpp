@@ -191,6 +191,19 @@ void ApiServer::Routes() {
     SendJson(res, 200, {{"message_id", req.matches[1].str()}, {"state", "queued"}});
   });
 
+  // A new signed directory for this node (a hub passes it on to its members): as hex in JSON.
+  s.Post("/v1/directory", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("signed_directory_hex") ||
+        !body["signed_directory_hex"].is_string())
+      return SendError(res, 400, "invalid_argument", "send {\"signed_directory_hex\": \"...\"} (tracenet directory publish)");
+    auto bytes = FromHex(body["signed_directory_hex"].get<std::string>());
+    if (!bytes) return SendError(res, 400, "invalid_argument", "signed_directory_hex is not hex");
+    auto version = m_node.OfferDirectory(std::move(*bytes));
+    if (!version) return SendError(res, 422, ErrcName(version.error().code), "directory refused: " + version.error().message);
+    SendJson(res, 200, {{"version", *version}});
+  });
+
   s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();
     messaging::Counters& c = m_node.counters();

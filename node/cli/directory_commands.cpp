@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "node/api/api_client.h"
 #include "node/common/clock.h"
 #include "node/common/file_util.h"
 #include "node/config/node_config.h"
@@ -162,6 +163,9 @@ void AddDirectoryCommands(CLI::App& app, DirectoryCommands& c) {
   verify->add_option("--federation", c.federation, "Federation name")->required();
   verify->add_option("--authority", c.authorities, "Pinned authority public key in hex (repeat)")->required();
   verify->add_option("--threshold", c.threshold, "Signatures required (k)")->required();
+  auto* publish = add("publish", "Hand a signed directory to a node (a hub passes it on to its members)");
+  publish->add_option("--in", c.in, "Signed directory")->required();
+  publish->add_option("--config", c.config, "Config of the node to publish to (its local API)")->required();
   auto* show = add("show", "Print a directory or draft");
   show->add_option("--in", c.in, "File")->required();
 }
@@ -292,6 +296,20 @@ int DirectoryCommands::Run() {
                 doc->federation.c_str(), static_cast<unsigned long long>(doc->version),
                 directory::CountValidSignatures(*s, anchor), anchor.authorities.size(), threshold,
                 FormatUtc(doc->expires_at_ms).c_str());
+    return 0;
+  }
+  if (action == "publish") {
+    auto bytes = ReadFileBytes(in);
+    if (!bytes) return Fail(bytes.error().message);
+    auto node_config = config::LoadNodeConfig(config);
+    if (!node_config) return Fail(node_config.error().message);
+    auto client = api::ApiClient::FromConfig(*node_config);
+    if (!client) return Fail(client.error().message);
+    auto result = client->Post("/v1/directory", {{"signed_directory_hex", ToHex(*bytes)}});
+    if (!result) return Fail(result.error().message);
+    std::printf("%s applied directory version %llu%s\n", node_config->id.c_str(),
+                static_cast<unsigned long long>((*result)["version"].get<uint64_t>()),
+                node_config->role == "hub" ? "; it passes it on to its members" : "");
     return 0;
   }
   if (action == "show") {

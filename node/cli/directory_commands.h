@@ -20,7 +20,7 @@ struct DirectoryCommands {
   int Run();
 
   std::string action;
-  std::string in, out, key, federation, id, name, role = "national", peer_entry, reason, country;
+  std::string in, out, key, federation, id, name, role = "national", peer_entry, reason, country, config;
   std::vector<std::string> endpoints, home_hubs, authorities, parts;
   int valid_days = 90;
   int overlap_days = 7;

@@ -66,6 +66,14 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     p.hello = true;
     return p;
   }
+  if (auto* update = std::get_if<protocol::DirectoryUpdateFrame>(&*decoded)) {
+    p.directory_update = update->directory;
+    return p;
+  }
+  if (auto* request = std::get_if<protocol::DirectoryRequestFrame>(&*decoded)) {
+    p.directory_request = request->have_version;
+    return p;
+  }
   ByteView envelope = std::get<protocol::DeliverFrame>(*decoded).envelope;
   if (m_relays) {
     auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes);
@@ -178,6 +186,10 @@ Status Messenger::HandleFrame(store::Txn& txn, const PreparedFrame& prepared, st
   const transport::InboundFrame& frame = *prepared.frame;
   if (prepared.ack) return HandleHopAck(txn, frame.member, *prepared.ack);
   if (prepared.hello) return Status::Ok();  // the link layer noted the member's connection
+  if (prepared.directory_update || prepared.directory_request) {
+    if (m_directory_frames) m_directory_frames(frame.member, prepared.directory_update, prepared.directory_request);
+    return Status::Ok();
+  }
   if (prepared.relay) return HandleRelay(txn, frame, *prepared.relay, replies);
   if (!prepared.opened) {
     Reject(frame, prepared.message_id, prepared.error, replies);

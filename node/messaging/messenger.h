@@ -54,6 +54,8 @@ struct RelayItem {
 struct PreparedFrame {
   const transport::InboundFrame* frame = nullptr;
   bool hello = false;                        // a member announcing its outbound link
+  std::optional<ByteView> directory_update;  // a signed directory pushed by a hub
+  std::optional<uint64_t> directory_request; // a member asking for a newer directory
   std::optional<RelayItem> relay;            // for another member, via this hub
   std::optional<protocol::HopAckFrame> ack;  // a hop acknowledgement
   std::optional<protocol::Opened> opened;    // an envelope that passed every check
@@ -81,6 +83,11 @@ class Messenger final : public Outgoing {
     m_router = std::move(router);
     m_relays = relays;
   }
+  // Directory frames go to the node: (link member, pushed directory bytes or the version a
+  // member holds). Called on the loop thread.
+  using DirectoryFrames = std::function<void(const std::string& member, std::optional<ByteView> update,
+                                             std::optional<uint64_t> request)>;
+  void SetDirectoryFrames(DirectoryFrames handler) { m_directory_frames = std::move(handler); }
   // A new keyring (a directory update); between batches, on the loop thread.
   void SetKeys(std::shared_ptr<const protocol::Keyring> keys) { m_keys = std::move(keys); }
 
@@ -183,6 +190,7 @@ class Messenger final : public Outgoing {
   store::NodeStore& m_store;
   std::shared_ptr<const protocol::Keyring> m_keys;
   Router m_router;
+  DirectoryFrames m_directory_frames;
   bool m_relays = false;  // a hub: carries envelopes for other members
   const Clock& m_clock;
   MessengerOptions m_options;

@@ -37,6 +37,20 @@ Bytes CustodySigningInput(ByteView message_id, const crypto::Hash32& envelope_ha
   return input;
 }
 
+Bytes EncodeDirectoryUpdate(ByteView signed_directory) {
+  flatbuffers::FlatBufferBuilder b(signed_directory.size() + 64);
+  auto update = wire::CreateDirectoryUpdate(b, b.CreateVector(signed_directory.data(), signed_directory.size()));
+  b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::DirectoryUpdate, update.Union()));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+Bytes EncodeDirectoryRequest(uint64_t have_version) {
+  flatbuffers::FlatBufferBuilder b(64);
+  auto request = wire::CreateDirectoryRequest(b, have_version);
+  b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::DirectoryRequest, request.Union()));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
                    std::string_view detail, ByteView custody_signature) {
   flatbuffers::FlatBufferBuilder b(192 + detail.size());
@@ -79,6 +93,13 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
     return LinkFrameView(std::move(ack));
   }
   if (frame->body_as_Hello()) return LinkFrameView(HelloFrame{});
+  if (const wire::DirectoryUpdate* u = frame->body_as_DirectoryUpdate()) {
+    if (!u->directory() || u->directory()->size() == 0)
+      return MakeError(Errc::kMalformed, "DirectoryUpdate frame carries no directory");
+    return LinkFrameView(DirectoryUpdateFrame{ByteView(u->directory()->data(), u->directory()->size())});
+  }
+  if (const wire::DirectoryRequest* r = frame->body_as_DirectoryRequest())
+    return LinkFrameView(DirectoryRequestFrame{r->have_version()});
   return MakeError(Errc::kMalformed, "frame body is empty or of an unknown type");
 }
 

@@ -28,11 +28,20 @@ struct HopAckFrame {
 };
 
 struct HelloFrame {};
+struct DirectoryUpdateFrame {
+  ByteView directory;  // points into the frame buffer
+};
+struct DirectoryRequestFrame {
+  uint64_t have_version = 0;
+};
 
-using LinkFrameView = std::variant<DeliverFrame, HopAckFrame, HelloFrame>;
+using LinkFrameView =
+    std::variant<DeliverFrame, HopAckFrame, HelloFrame, DirectoryUpdateFrame, DirectoryRequestFrame>;
 
 Bytes EncodeDeliver(ByteView envelope);
 Bytes EncodeHello(std::string_view member);
+Bytes EncodeDirectoryUpdate(ByteView signed_directory);
+Bytes EncodeDirectoryRequest(uint64_t have_version);
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
                    std::string_view detail, ByteView custody_signature = {});
 // What a hub's custody receipt signs: the message id and the hash of the envelope it holds.

@@ -46,6 +46,7 @@ Status DirectorySource::LoadLastGood(uint64_t now_ms) {
     return Status::Ok();
   }
   m_current = std::move(doc.value());
+  m_current_bytes = *stored;
   m_applied = {m_current.version, crypto::Hash256(signed_directory->document)};
   m_status = {m_current.federation, m_current.version, m_current.issued_at_ms, m_current.expires_at_ms, now_ms, 0, ""};
   return Status::Ok();
@@ -65,28 +66,47 @@ bool DirectorySource::TryFile(uint64_t now_ms) {
     Refuse(bytes.error().message);
     return false;
   }
-  auto signed_directory = directory::DecodeSigned(*bytes);
-  if (!signed_directory) {
-    Refuse(signed_directory.error().message);
+  auto applied = Apply(*bytes, now_ms);
+  if (!applied) {
+    Refuse(applied.error().message);
     return false;
   }
+  return *applied;
+}
+
+Result<bool> DirectorySource::Offer(ByteView signed_directory, uint64_t now_ms) {
+  Bytes bytes(signed_directory.begin(), signed_directory.end());
+  auto applied = Apply(bytes, now_ms);
+  if (!applied) {
+    Refuse(applied.error().message);
+    return applied.error();
+  }
+  if (*applied) {
+    if (Status s = WriteFileAtomic(m_settings.file, bytes, 0644); !s)
+      spdlog::warn("event=directory_file_not_updated file={} reason=\"{}\"", m_settings.file, s.error().message);
+    else if (struct stat st {}; ::stat(m_settings.file.c_str(), &st) == 0) {
+      m_file_seen = st;
+      m_have_file_stat = true;
+    }
+  }
+  return applied;
+}
+
+Result<bool> DirectorySource::Apply(const Bytes& bytes, uint64_t now_ms) {
+  auto signed_directory = directory::DecodeSigned(bytes);
+  if (!signed_directory) return signed_directory.error();
   crypto::Hash32 hash = crypto::Hash256(signed_directory->document);
   if (m_applied.version != 0 && hash == m_applied.document_hash) return false;  // the version in force
   auto doc = directory::VerifyDirectory(*signed_directory, m_settings.anchor, m_applied, now_ms);
-  if (!doc) {
-    Refuse(doc.error().message);
-    return false;
-  }
+  if (!doc) return doc.error();
   Status saved = m_store.env().Write([&](store::Txn& txn) {
-    return txn.Put(m_store.table("meta"), AsBytes(kStoreKey), *bytes);
+    return txn.Put(m_store.table("meta"), AsBytes(kStoreKey), bytes);
   });
-  if (!saved) {
-    Refuse("cannot keep the directory: " + saved.error().message);
-    return false;
-  }
+  if (!saved) return MakeError(saved.error().code, "cannot keep the directory: " + saved.error().message);
   spdlog::info("event=directory_applied federation={} version={} previous_version={} members={} revoked_keys={}",
                doc->federation, doc->version, m_applied.version, doc->members.size(), doc->revoked.size());
   m_current = std::move(doc.value());
+  m_current_bytes = bytes;
   m_applied = {m_current.version, hash};
   uint64_t refused = m_status.refused_updates;
   m_status = {m_current.federation, m_current.version, m_current.issued_at_ms, m_current.expires_at_ms, now_ms, refused, ""};

@@ -37,6 +37,12 @@ class DirectorySource {
                                                        uint64_t now_ms);
   // Re-reads the file if it changed; true when a new version was applied.
   bool Poll(uint64_t now_ms);
+  // A directory that arrived another way (pushed by a hub, posted to the API): applied when the
+  // trust rules hold, and written to the file so the node starts from it next time. Returns
+  // whether it was applied, or why not.
+  Result<bool> Offer(ByteView signed_directory, uint64_t now_ms);
+  // The signed bytes of the version in force (to pass on to members).
+  const Bytes& current_bytes() const { return m_current_bytes; }
   const directory::Document& current() const { return m_current; }
   const DirectoryStatus& status() const { return m_status; }
 
@@ -45,11 +51,13 @@ class DirectorySource {
   Status LoadLastGood(uint64_t now_ms);
   // Verifies and applies the file's directory; false (with the reason recorded) when refused.
   bool TryFile(uint64_t now_ms);
+  Result<bool> Apply(const Bytes& bytes, uint64_t now_ms);
   void Refuse(const std::string& why);
 
   DirectorySettings m_settings;
   store::NodeStore& m_store;
   directory::Document m_current;
+  Bytes m_current_bytes;
   directory::AppliedVersion m_applied;
   DirectoryStatus m_status;
   struct stat m_file_seen {};

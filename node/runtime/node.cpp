@@ -73,6 +73,10 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
     Node* routed = node.get();
     node->m_messenger->SetRouter([routed](const std::string& r, const std::string& from) { return routed->Route(r, from); },
                                  config.role == "hub");
+    node->m_messenger->SetDirectoryFrames(
+        [routed](const std::string& member, std::optional<ByteView> update, std::optional<uint64_t> request) {
+          routed->OnDirectoryFrame(member, update, request);
+        });
   }
   if (Status s = node->m_messenger->LoadOutbox(); !s) return s.error();
 
@@ -240,10 +244,21 @@ Status Node::Run(const std::atomic<bool>& stop) {
     }
     for (const transport::LinkEvent& e : events) {
       m_messenger->OnLinkEvent(e);
+      if (e.kind != transport::LinkEventKind::kUp) continue;
       // Tell a hub we dialled that we are here, so it can send to us over this link.
-      if (e.kind == transport::LinkEventKind::kUp && m_dialled.count(e.peer))
-        (void)m_links->SendToPeer(e.peer, protocol::EncodeHello(m_config.id));
+      if (m_dialled.count(e.peer)) (void)m_links->SendToPeer(e.peer, protocol::EncodeHello(m_config.id));
+      if (!m_directory) continue;
+      const protocol::PeerKeys* peer = m_keys->FindPeer(e.peer);
+      if (m_config.role == "hub") SendDirectoryTo(e.peer);  // push: the member may have missed a version
+      else if (peer && peer->role == "hub")
+        (void)m_links->SendToPeer(e.peer, protocol::EncodeDirectoryRequest(m_directory->status().version));
     }
+    std::deque<std::function<void()>> tasks;
+    {
+      std::lock_guard lock(m_queue_mutex);
+      tasks.swap(m_loop_tasks);
+    }
+    for (auto& task : tasks) task();
     std::vector<std::shared_ptr<Command>> commands;
     std::vector<LookupOutcome> lookups;
     {
@@ -266,12 +281,21 @@ Status Node::Run(const std::atomic<bool>& stop) {
     bool more_waiting;
     {
       std::lock_guard lock(m_queue_mutex);
-      more_waiting = !m_commands.empty() || !m_lookup_results.empty();
+      more_waiting = !m_commands.empty() || !m_lookup_results.empty() || !m_loop_tasks.empty();
     }
     timeout_ms = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
+    if (sweep && m_directory && m_config.role != "hub" && now >= m_next_directory_pull_ms) {
+      // Pull: ask the home hubs now and then, in case a push was missed.
+      m_next_directory_pull_ms = now + 60'000;
+      for (const std::string& hub : m_home_hubs)
+        if (m_links->IsUp(hub))
+          (void)m_links->SendToPeer(hub, protocol::EncodeDirectoryRequest(m_directory->status().version));
+    }
     if (sweep && m_directory) {
       // A new version, or a key whose validity period began or ended, changes the peers.
       bool applied = m_directory->Poll(now);
+      if (applied && m_config.role == "hub")
+        for (const protocol::PeerKeys& p : m_keys->peers()) SendDirectoryTo(p.id);
       auto peers = directory::PeersAt(m_directory->current(), now, m_config.id);
       bool keys_changed = peers.size() != m_keys->peers().size();
       for (size_t i = 0; !keys_changed && i < peers.size(); ++i) {
@@ -339,6 +363,68 @@ Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
     if (const directory::Member* self = m_directory->current().FindMember(m_config.id)) m_home_hubs = self->home_hubs;
   spdlog::info("event=peers_applied peers={}", peers.size());
   return Status::Ok();
+}
+
+void Node::SendDirectoryTo(const std::string& peer) {
+  if (!m_directory || m_directory->current_bytes().empty()) return;
+  (void)m_links->SendToPeer(peer, protocol::EncodeDirectoryUpdate(m_directory->current_bytes()));
+}
+
+void Node::DirectoryApplied() {
+  auto peers = directory::PeersAt(m_directory->current(), m_clock.NowMs(), m_config.id);
+  if (Status s = ApplyPeers(std::move(peers)); !s)
+    spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
+  {
+    std::lock_guard lock(m_status_mutex);
+    m_directory_status = m_directory->status();
+  }
+  if (m_config.role == "hub")
+    for (const protocol::PeerKeys& p : m_keys->peers()) SendDirectoryTo(p.id);
+}
+
+void Node::OnDirectoryFrame(const std::string& member, std::optional<ByteView> update, std::optional<uint64_t> request) {
+  if (!m_directory) return;
+  if (request && *request < m_directory->status().version) SendDirectoryTo(member);
+  if (!update) return;
+  // Frames are handled inside the batch's write transaction; applying a directory writes the
+  // store itself, so it runs after the batch, on this same thread.
+  std::lock_guard lock(m_queue_mutex);
+  m_loop_tasks.push_back([this, member, bytes = Bytes(update->begin(), update->end())] { ApplyPushedDirectory(member, bytes); });
+}
+
+void Node::ApplyPushedDirectory(const std::string& member, const Bytes& update) {
+  auto applied = m_directory->Offer(update, m_clock.NowMs());
+  if (applied && *applied) {
+    spdlog::info("event=directory_received from={} version={}", member, m_directory->status().version);
+    DirectoryApplied();
+  } else {
+    std::lock_guard lock(m_status_mutex);
+    m_directory_status = m_directory->status();
+  }
+}
+
+Result<uint64_t> Node::OfferDirectory(Bytes signed_directory) {
+  if (!m_directory) return MakeError(Errc::kInvalidArgument, "this node has no [directory] configured");
+  auto done = std::make_shared<std::promise<Result<uint64_t>>>();
+  auto result = done->get_future();
+  {
+    std::lock_guard lock(m_queue_mutex);
+    m_loop_tasks.push_back([this, done, bytes = std::move(signed_directory)] {
+      auto applied = m_directory->Offer(bytes, m_clock.NowMs());
+      if (!applied) {
+        std::lock_guard status_lock(m_status_mutex);
+        m_directory_status = m_directory->status();
+        done->set_value(applied.error());
+        return;
+      }
+      if (*applied) DirectoryApplied();
+      done->set_value(m_directory->status().version);
+    });
+  }
+  Wake();
+  if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+    return MakeError(Errc::kTimeout, "the node did not take the directory within 30 s");
+  return result.get();
 }
 
 std::string Node::Route(const std::string& recipient, const std::string& arrived_from) const {

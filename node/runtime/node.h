@@ -59,6 +59,9 @@ class Node {
   messaging::Counters& counters() { return m_counters; }
   const RegistryCounters& registry_counters() const { return m_registry->counters(); }
   const config::NodeConfig& config() const { return m_config; }
+  // A signed directory posted to the API (tracenet directory publish): applied when the trust
+  // rules hold, and a hub passes it on to its members at once.
+  Result<uint64_t> OfferDirectory(Bytes signed_directory);
   // The directory in force, when the node runs on one (empty federation otherwise).
   DirectoryStatus directory_status() const;
   std::string bound_endpoint() const { return m_bound_endpoint; }
@@ -81,6 +84,12 @@ class Node {
   // reaches outbound-only members through its home hubs; a hub passes a message to the
   // recipient's home hub when the recipient is homed elsewhere). Loop thread only.
   std::string Route(const std::string& recipient, const std::string& arrived_from) const;
+  // After a new directory version: new peers in force, and a hub pushes it to its members.
+  void DirectoryApplied();
+  // Directory frames from links: a pushed version, or a member asking for a newer one.
+  void OnDirectoryFrame(const std::string& member, std::optional<ByteView> update, std::optional<uint64_t> request);
+  void SendDirectoryTo(const std::string& peer);
+  void ApplyPushedDirectory(const std::string& member, const Bytes& update);
   // The keyring, for threads other than the loop's.
   std::shared_ptr<const protocol::Keyring> Keys() const;
 
@@ -111,6 +120,8 @@ class Node {
   mutable std::mutex m_queue_mutex;
   std::deque<std::shared_ptr<Command>> m_commands;
   std::deque<LookupOutcome> m_lookup_results;
+  std::deque<std::function<void()>> m_loop_tasks;  // run on the loop thread, outside any transaction
+  uint64_t m_next_directory_pull_ms = 0;
   mutable std::mutex m_status_mutex;
   NodeStatus m_status;
 };

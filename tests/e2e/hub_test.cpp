@@ -145,3 +145,50 @@ TEST(HubTest, AHubKilledInTheMiddleOf500MessagesLosesNoneAndDuplicatesNone) {
 
 }  // namespace
 }  // namespace tracenet::e2e
+
+namespace tracenet::e2e {
+namespace {
+
+TEST(HubTest, ADirectoryPublishedToTheHubReachesItsMembersAndABadOneIsRefused) {
+  DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}},
+                        HubAndTwoOutboundMembers());
+  SignedDirectory v1 = d.Sign(d.base, {0, 1});
+  d.Publish(v1);
+  d.f.Start("HUB-LYON");
+  d.f.Start("MEX-FGR");
+  d.f.Start("USA-ATF");
+  // The authorities sign version 2 (it revokes nothing, it renames a member) and publish it to
+  // the hub only; the members' own files still say version 1.
+  Document v2 = d.Next(v1);
+  v2.FindMember("USA-ATF")->name = "Bureau of Alcohol, Tobacco, Firearms and Explosives";
+  std::string v2_path = d.f.root() + "/v2.dir";
+  std::ofstream(v2_path, std::ios::binary) << AsString(directory::EncodeSigned(d.Sign(v2, {1, 2})));
+  std::string publish = std::string(TRACENET_BINARY) + " directory publish --in " + v2_path + " --config " +
+                        d.f.layout("HUB-LYON").config_path + " > /dev/null";
+  ASSERT_EQ(std::system(publish.c_str()), 0);
+  EXPECT_EQ(d.WaitDirectory("MEX-FGR", [](const Json& s) { return s["version"] == 2; })["version"], 2);
+  EXPECT_EQ(d.WaitDirectory("USA-ATF", [](const Json& s) { return s["version"] == 2; })["version"], 2);
+  // A member that restarts keeps version 2 (its file was updated when the push was applied).
+  d.f.Stop("MEX-FGR");
+  d.f.Start("MEX-FGR");
+  EXPECT_EQ(d.f.Status("MEX-FGR")["directory"]["version"], 2);
+  EXPECT_EQ(d.f.Status("MEX-FGR")["directory"]["problem"], "");
+
+  // Version 3 with one signature: the hub refuses it, says why, and nothing reaches the members.
+  std::string v3_path = d.f.root() + "/v3.dir";
+  std::ofstream(v3_path, std::ios::binary) << AsString(directory::EncodeSigned(d.Sign(d.Next(d.Sign(v2, {1, 2})), {0})));
+  std::string bad = std::string(TRACENET_BINARY) + " directory publish --in " + v3_path + " --config " +
+                    d.f.layout("HUB-LYON").config_path + " 2>" + d.f.root() + "/publish.err";
+  EXPECT_NE(std::system(bad.c_str()), 0);
+  std::ifstream err(d.f.root() + "/publish.err");
+  std::string message((std::istreambuf_iterator<char>(err)), {});
+  EXPECT_NE(message.find("2 are required"), std::string::npos) << message;
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(d.f.Status("USA-ATF")["directory"]["version"], 2);
+  // Still a working federation.
+  const auto& w = d.f.known_weapon();
+  EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
+}
+
+}  // namespace
+}  // namespace tracenet::e2e
