@@ -395,6 +395,8 @@ Status Messenger::ExpireOutbox(store::Txn& txn) {
   for (auto& [peer, q] : m_queues) {
     for (auto& [seq, p] : q.by_seq) {
       if (p.expires_at_ms > now) continue;
+      if (m_relays)
+        if (Status s = NotifyNonDelivery(txn, peer, p.message_id); !s) return s;
       if (Status s = Bury(txn, peer, p.message_id, "expired undelivered at " + FormatUtc(p.expires_at_ms)); !s) return s;
       spdlog::warn("event=message_expired peer={} msg={} reason=\"no hop accepted it before expiry\"",
                    peer, ShortId(p.message_id));
@@ -405,6 +407,27 @@ Status Messenger::ExpireOutbox(store::Txn& txn) {
     }
   }
   return Status::Ok();
+}
+
+Status Messenger::NotifyNonDelivery(store::Txn& txn, const std::string& next_hop, ByteView message_id) {
+  auto entry = m_store.GetOutboxEntry(txn, message_id);
+  if (!entry) return entry.error();
+  if (!*entry) return Status::Ok();
+  auto envelope = protocol::ParseEnvelope((*entry)->envelope, (*entry)->envelope.size());
+  if (!envelope || envelope->header.sender == m_keys->self_id()) return Status::Ok();  // our own message
+  // A relayed envelope expired here: tell its sender, signed and encrypted like any message.
+  wire::ErrorT notice;
+  notice.in_reply_to = Bytes(message_id.begin(), message_id.end());
+  notice.code = wire::ErrorCode::Expired;
+  notice.detail = m_keys->self_id() + " held it for " + envelope->header.recipient + " until it expired at " +
+                  FormatUtc(envelope->header.expires_at_ms) + "; the next hop " + next_hop + " never took it";
+  flatbuffers::FlatBufferBuilder b(256);
+  b.Finish(wire::Error::Pack(b, &notice));
+  spdlog::warn("event=non_delivery_notice msg={} sender={} recipient={}", ShortId(message_id), envelope->header.sender,
+               envelope->header.recipient);
+  auto sent = Send(txn, envelope->header.sender, wire::MessageKind::Error,
+                   ByteView(b.GetBufferPointer(), b.GetSize()));
+  return sent ? Status::Ok() : Status(sent.error());
 }
 
 Status Messenger::Bury(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& reason) {

@@ -177,6 +177,8 @@ class Messenger final : public Outgoing {
   std::string NextHop(const std::string& recipient, const std::string& arrived_from = {}) const {
     return m_router ? m_router(recipient, arrived_from) : recipient;
   }
+  // A hub whose relayed envelope expired sends its sender a signed non-delivery notice.
+  Status NotifyNonDelivery(store::Txn& txn, const std::string& next_hop, ByteView message_id);
   // Moves a message out of the outbox into the dead letters, with the reason.
   Status Bury(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& reason);
   Status ReplayReceipt(store::Txn& txn, const store::SeenEntry& seen);

@@ -463,9 +463,11 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     for (const LookupOutcome& outcome : lookups)
       if (Status s = m_trace->ApplyLookup(txn, outcome.job, outcome.findings); !s) return s;
     if (Status s = m_trace->SendAcknowledgements(txn); !s) return s;
+    // Expiry may queue messages (a hub's non-delivery notices): before the batch's sealing.
+    if (sweep)
+      if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;
     if (Status s = m_messenger->FinishBatch(txn, *m_crypto_pool); !s) return s;
     if (sweep) {
-      if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;
       auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);
       if (!pruned) return pruned.error();
     }

@@ -270,11 +270,25 @@ Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
   ByteView about(error->in_reply_to()->data(), error->in_reply_to()->size());
   auto case_id = m_cases.CaseOfMessage(txn, about);
   if (!case_id) return Status::Ok();
-  auto record = CaseFor(txn, *case_id, message.header.sender, "error");
-  if (!record || !*record) return record ? Status::Ok() : Status(record.error());
-  Record(**record, "error", message.header.sender + " reported " + wire::EnumNameErrorCode(error->code()) +
-                                ": " + (error->detail() ? error->detail()->str() : ""));
-  return m_cases.Update(txn, **record);
+  auto record = m_cases.Edit(txn, *case_id);
+  if (!record) return record.error();
+  if (!*record) return Status::Ok();
+  CaseRecord& r = **record;
+  std::string report = message.header.sender + " reported " + wire::EnumNameErrorCode(error->code()) + ": " +
+                       (error->detail() ? error->detail()->str() : "");
+  if (r.peer == message.header.sender) {
+    Record(r, "error", report);
+  } else if (r.direction == local::CaseDirection::Outgoing && error->code() == wire::ErrorCode::Expired &&
+             Bytes(about.begin(), about.end()) == r.case_id) {
+    // A hub's signed non-delivery notice for our request: it names the message id only this
+    // node, the hubs and the recipient know, and it is signed by the hub that held it.
+    Record(r, state::kUndeliverable, "non-delivery notice: " + report);
+  } else {
+    m_log_limiter.Warn("unmatched:" + message.header.sender, "event=unmatched_error peer={} case={}",
+                       message.header.sender, ShortId(*case_id));
+    return Status::Ok();
+  }
+  return m_cases.Update(txn, r);
 }
 
 Status TraceService::OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer,

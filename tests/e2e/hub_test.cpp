@@ -192,3 +192,28 @@ TEST(HubTest, ADirectoryPublishedToTheHubReachesItsMembersAndABadOneIsRefused) {
 
 }  // namespace
 }  // namespace tracenet::e2e
+
+namespace tracenet::e2e {
+namespace {
+
+TEST(HubTest, AMessageThatExpiresAtTheHubBringsTheSenderASignedNonDeliveryNotice) {
+  DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", "", true, "\n[limits]\nmessage_ttl_seconds = 3\n"},
+                         {"USA-ATF", "USA", "generate"}},
+                        HubAndTwoOutboundMembers());
+  d.Publish(d.Sign(d.base, {0, 1}));
+  d.f.Start("HUB-LYON");
+  d.f.Start("MEX-FGR");  // USA-ATF stays down past the request's three-second life
+  const auto& w = d.f.known_weapon();
+  std::string id = d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  Json c = d.f.WaitCase("MEX-FGR", id, [](const Json& c) { return c["state"] == "undeliverable"; });
+  std::string detail = c["timeline"].back()["detail"];
+  EXPECT_NE(detail.find("non-delivery notice: HUB-LYON reported Expired: HUB-LYON held it for USA-ATF"),
+            std::string::npos) << c["timeline"].dump();
+  // The hub took custody first (signed), then reported the expiry (a signed, encrypted message).
+  bool custody = false;
+  for (const Json& e : c["timeline"]) custody |= e["event"] == "sent";
+  EXPECT_TRUE(custody) << c["timeline"].dump();
+}
+
+}  // namespace
+}  // namespace tracenet::e2e
