@@ -60,7 +60,9 @@ TEST(DirectoryTest, BadUpdatesAreRefusedLoudlyAndTheLastGoodVersionKeepsTheFeder
   EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
 }
 
-TEST(DirectoryTest, AMemberWhoseKeyIsRevokedCanNoLongerSendOrBeSentTo) {
+// Applies version 2 = `change`(version 1) to a running pair and checks that USA-ATF is shut out:
+// MEX-FGR refuses to send to it, and nothing it sends is accepted.
+void ExpectUsaShutOutBy(const std::function<void(Document&)>& change) {
   DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
   SignedDirectory v1 = d.Sign(d.base, {0, 1});
   d.Publish(v1);
@@ -69,9 +71,8 @@ TEST(DirectoryTest, AMemberWhoseKeyIsRevokedCanNoLongerSendOrBeSentTo) {
   const auto& w = d.f.known_weapon();
   EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
 
-  // USA-ATF's signing key is reported stolen: version 2 revokes it.
   Document v2 = d.Next(v1);
-  v2.revoked.push_back({v2.FindMember("USA-ATF")->keys[0].key, NowMs(), "signing key stolen"});
+  change(v2);
   d.Publish(d.Sign(v2, {0, 2}));
   d.WaitDirectory("MEX-FGR", [](const Json& s) { return s["version"] == 2; });
   d.WaitDirectory("USA-ATF", [](const Json& s) { return s["version"] == 2; });
@@ -88,6 +89,19 @@ TEST(DirectoryTest, AMemberWhoseKeyIsRevokedCanNoLongerSendOrBeSentTo) {
   EXPECT_EQ(d.f.Cases("MEX-FGR").size(), 1u);  // its own first trace; nothing from USA-ATF
   Json counters = d.f.Status("MEX-FGR")["counters"];
   EXPECT_GE(counters["zap_refused"].get<uint64_t>() + counters["envelopes_rejected"].get<uint64_t>(), 1u) << counters.dump();
+}
+
+TEST(DirectoryTest, AMemberWhoseKeyIsRevokedCanNoLongerSendOrBeSentTo) {
+  // USA-ATF's signing key is reported stolen.
+  ExpectUsaShutOutBy([](Document& v2) {
+    v2.revoked.push_back({v2.FindMember("USA-ATF")->keys[0].key, NowMs(), "signing key stolen"});
+  });
+}
+
+TEST(DirectoryTest, AMemberRemovedFromTheDirectoryCanNoLongerSendOrBeSentTo) {
+  ExpectUsaShutOutBy([](Document& v2) {
+    std::erase_if(v2.members, [](const directory::Member& m) { return m.id == "USA-ATF"; });
+  });
 }
 
 }  // namespace
