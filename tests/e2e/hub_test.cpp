@@ -1,6 +1,7 @@
-// A hub relaying between outbound-only members that never accept connections: traces and their
-// answers travel through it, it holds messages for a member that is offline until it is back,
-// and nothing it stores or logs contains what the envelopes carry.
+// Hubs relaying between outbound-only members that never accept connections: traces and their
+// answers travel through them (hub to hub too), a hub holds messages for a member that is offline
+// and keeps them across kill -9, signs custody, reports expiry to the sender, passes on new
+// directories, and nothing it stores or logs contains what the envelopes carry.
 #include <filesystem>
 #include <fstream>
 
@@ -76,11 +77,6 @@ TEST(HubTest, TheHubHoldsMessagesForAnOfflineMemberUntilItComesBack) {
   EXPECT_EQ(d.f.Cases("USA-ATF").size(), 1u);
 }
 
-}  // namespace
-}  // namespace tracenet::e2e
-
-namespace tracenet::e2e {
-namespace {
 
 // Four national centres, none listening, and two hubs: MEX-FGR homed at both hubs, COL-DIJIN
 // and GBR-NCA at HUB-LYON, USA-ATF at HUB-SING.
@@ -143,11 +139,6 @@ TEST(HubTest, AHubKilledInTheMiddleOf500MessagesLosesNoneAndDuplicatesNone) {
   EXPECT_EQ(d.f.Cases("USA-ATF").size(), 505u);  // each request had exactly one effect
 }
 
-}  // namespace
-}  // namespace tracenet::e2e
-
-namespace tracenet::e2e {
-namespace {
 
 TEST(HubTest, ADirectoryPublishedToTheHubReachesItsMembersAndABadOneIsRefused) {
   DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}},
@@ -190,11 +181,6 @@ TEST(HubTest, ADirectoryPublishedToTheHubReachesItsMembersAndABadOneIsRefused) {
   EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
 }
 
-}  // namespace
-}  // namespace tracenet::e2e
-
-namespace tracenet::e2e {
-namespace {
 
 TEST(HubTest, AMessageThatExpiresAtTheHubBringsTheSenderASignedNonDeliveryNotice) {
   DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", "", true, "\n[limits]\nmessage_ttl_seconds = 3\n"},
