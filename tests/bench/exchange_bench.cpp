@@ -20,6 +20,7 @@
 
 #include "node/api/api_client.h"
 #include "node/common/child_process.h"
+#include "node/demo/directory_layout.h"
 #include "node/demo/federation_layout.h"
 
 using namespace tracenet;
@@ -92,8 +93,15 @@ uint64_t EventAt(const Json& c, const char* event) {
 int main(int argc, char** argv) {
   size_t requests = 20000, clients = 16, batch = 1;
   double rate = 0;  // offered requests/s; 0 = as fast as the node takes them
+  bool via_hub = false;  // --via-hub: both centres outbound-only, every message through HUB-LYON
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--via-hub") via_hub = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
+    if (a == "--via-hub") {
+      --i;
+      continue;
+    }
     if (a == "--requests") requests = std::stoul(argv[i + 1]);
     else if (a == "--clients") clients = std::stoul(argv[i + 1]);
     else if (a == "--batch") batch = std::stoul(argv[i + 1]);
@@ -101,11 +109,29 @@ int main(int argc, char** argv) {
   }
   std::string root = "/tmp/tracenet-bench-" + std::to_string(::getpid());
   std::filesystem::create_directories(root);
-  auto layout = demo::LayOutFederation(root, {{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "", false}});
+  std::vector<demo::NodeSpec> specs{{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "", false}};
+  if (via_hub) specs.push_back({"HUB-LYON", "FRA", ""});
+  auto layout = demo::LayOutFederation(root, specs);
   if (!layout) {
     std::fprintf(stderr, "%s\n", layout.error().message.c_str());
     return 1;
   }
+  if (via_hub) {
+    auto directory = demo::PutOnDirectory(root, *layout,
+                                          {{"HUB-LYON", {"hub", false, {}}},
+                                           {"MEX-FGR", {"national", true, {"HUB-LYON"}}},
+                                           {"USA-ATF", {"national", true, {"HUB-LYON"}}}},
+                                          "bench-federation");
+    if (!directory) {
+      std::fprintf(stderr, "%s\n", directory.error().message.c_str());
+      return 1;
+    }
+  }
+  auto cpu_of_all = [&](const std::vector<ChildProcess>& all) {
+    double total = 0;
+    for (const ChildProcess& n : all) total += CpuSeconds(n.pid());
+    return total;
+  };
   std::vector<ChildProcess> nodes;
   for (const auto& l : *layout)
     nodes.push_back(ChildProcess::Start(TRACENET_BINARY, {"node", "--config", l.config_path}, l.dir + "/node.log").value());
@@ -116,7 +142,7 @@ int main(int argc, char** argv) {
     }
   std::this_thread::sleep_for(std::chrono::seconds(2));  // settle: links up, nothing to do
   long idle_rss[2] = {RssKiB(nodes[0].pid(), "VmRSS"), RssKiB(nodes[1].pid(), "VmRSS")};
-  double cpu_before = CpuSeconds(nodes[0].pid()) + CpuSeconds(nodes[1].pid());
+  double cpu_before = cpu_of_all(nodes);
 
   auto [port, token] = PortAndToken((*layout)[0]);
   Json body = {{"recipient", "USA-ATF"},
@@ -172,9 +198,14 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto a = mex.Get("/v1/status"), b = usa.Get("/v1/status");
     bool empty = a && b && (*a)["outbox"] == 0 && (*b)["outbox"] == 0;
+    if (via_hub) {
+      auto h = WaitForApi((*layout)[2])->Get("/v1/status");
+      empty = empty && h && (*h)["outbox"] == 0;
+    }
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
   }
-  double cpu_used = CpuSeconds(nodes[0].pid()) + CpuSeconds(nodes[1].pid()) - cpu_before;
+  double cpu_used = cpu_of_all(nodes) - cpu_before;
+  long hub_rss = via_hub ? RssKiB(nodes[2].pid()) : 0;
   long loaded_anon[2] = {RssKiB(nodes[0].pid()), RssKiB(nodes[1].pid())};
   long loaded_file[2] = {RssKiB(nodes[0].pid(), "RssFile"), RssKiB(nodes[1].pid(), "RssFile")};
 
@@ -208,7 +239,8 @@ int main(int argc, char** argv) {
               latencies.size(), latencies.size() / std::max(e2e_seconds, 0.001));
   std::printf("submit->receipt:    p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", Percentile(latencies, 0.5),
               Percentile(latencies, 0.99), Percentile(latencies, 1.0));
-  std::printf("node CPU:           %.0f us per request, both nodes together (user + system)\n",
+  if (via_hub) std::printf("route:              MEX-FGR -> HUB-LYON -> USA-ATF and back (both centres outbound-only); hub heap after load %ld KiB\n", hub_rss);
+  std::printf("node CPU:           %.0f us per request, all nodes together (user + system)\n",
               1e6 * cpu_used / std::max<size_t>(1, latencies.size()));
   std::printf("RSS idle:           MEX %ld KiB, USA %ld KiB\n", idle_rss[0], idle_rss[1]);
   std::printf("RSS after load:     MEX %ld KiB heap + %ld KiB mapped store, USA %ld KiB heap + %ld KiB mapped store\n",
