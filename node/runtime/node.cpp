@@ -248,9 +248,10 @@ Status Node::Run(const std::atomic<bool>& stop) {
       // Tell a hub we dialled that we are here, so it can send to us over this link.
       if (m_dialled.count(e.peer)) (void)m_links->SendToPeer(e.peer, protocol::EncodeHello(m_config.id));
       if (!m_directory) continue;
+      // A member asks its hub for a newer directory as soon as the link is up; the hub answers
+      // only when it holds a newer version, so a member never receives an older one to refuse.
       const protocol::PeerKeys* peer = m_keys->FindPeer(e.peer);
-      if (m_config.role == "hub") SendDirectoryTo(e.peer);  // push: the member may have missed a version
-      else if (peer && peer->role == "hub")
+      if (m_config.role != "hub" && peer && peer->role == "hub")
         (void)m_links->SendToPeer(e.peer, protocol::EncodeDirectoryRequest(m_directory->status().version));
     }
     std::deque<std::function<void()>> tasks;
