@@ -232,6 +232,7 @@ void ApiServer::Routes() {
                 {"retries", c.retries.load()},
                 {"dead_letters", c.dead_letters.load()},
                 {"relayed", c.relayed.load()},
+                {"rerouted", c.rerouted.load()},
                 {"hop_accepted", c.hop_accepted.load()},
                 {"hop_rejected", c.hop_rejected.load()},
                 {"hop_deferred", c.hop_deferred.load()},

@@ -19,6 +19,7 @@ struct Counters {
   std::atomic<uint64_t> retries{0};
   std::atomic<uint64_t> dead_letters{0};
   std::atomic<uint64_t> relayed{0};
+  std::atomic<uint64_t> rerouted{0};  // moved off a home hub that stayed down
   std::atomic<uint64_t> hop_accepted{0};
   std::atomic<uint64_t> hop_rejected{0};
   std::atomic<uint64_t> hop_deferred{0};

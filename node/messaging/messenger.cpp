@@ -31,10 +31,11 @@ Status Messenger::LoadOutbox() {
   m_outbox_size = 0;
   return m_store.env().Read([&](store::Txn& txn) {
     return m_store.ScanOutbox(txn, [&](const store::OutboxEntry& e) {
-      PeerQueue& q = m_queues[e.peer];
+      PeerQueue& q = QueueFor(e.peer);
       Pending p;
       p.message_id = e.message_id;
       p.expires_at_ms = e.expires_at_ms;
+      p.recipient = RecipientOf(e.envelope);
       q.by_seq.emplace(e.seq, std::move(p));
       q.seq_by_id[IdKey(e.message_id)] = e.seq;
       ++m_outbox_size;
@@ -480,10 +481,11 @@ void Messenger::CommitBatch() {
     q.not_before_ms = 0;
   }
   for (store::OutboxEntry& e : m_batch.added) {
-    PeerQueue& q = m_queues[e.peer];
+    PeerQueue& q = QueueFor(e.peer);
     Pending p;
     p.message_id = e.message_id;
     p.expires_at_ms = e.expires_at_ms;
+    p.recipient = RecipientOf(e.envelope);
     if (q.cached < m_options.cached_frames_per_peer) {
       p.frame = std::make_shared<const Bytes>(protocol::EncodeDeliver(e.envelope));
       ++q.cached;
@@ -494,7 +496,7 @@ void Messenger::CommitBatch() {
   }
   uint64_t now = m_clock.NowMs();
   for (const std::string& peer : m_batch.deferred_peers) {
-    PeerQueue& q = m_queues[peer];
+    PeerQueue& q = QueueFor(peer);
     q.deferrals = std::min<uint32_t>(q.deferrals + 1, 16);
     q.not_before_ms = now + RetryDelay(q.deferrals);
   }
@@ -504,7 +506,9 @@ void Messenger::CommitBatch() {
 void Messenger::AbortBatch() { m_batch = BatchChanges{}; }
 
 void Messenger::OnLinkEvent(const transport::LinkEvent& event) {
-  PeerQueue& q = m_queues[event.peer];
+  PeerQueue& q = QueueFor(event.peer);
+  q.up = event.kind == transport::LinkEventKind::kUp;
+  if (!q.up) q.down_since_ms = m_clock.NowMs();
   if (event.kind == transport::LinkEventKind::kUp) {
     // The peer is back: forget backoff and send everything again now.
     spdlog::info("event=link_up peer={} queued={}", event.peer, q.by_seq.size());

@@ -37,6 +37,9 @@ struct MessengerOptions {
   uint64_t ack_timeout_ms = 3000;     // resend when no hop ack came in this long (then doubled)
   uint64_t max_backoff_ms = 60000;
   size_t cached_frames_per_peer = 4096;  // frames kept in memory; the rest are read from LMDB
+  // A member's messages queued for a home hub whose link has been down this long move to another
+  // route (its other home hub) when the router has one.
+  uint64_t reroute_after_ms = 5000;
 };
 
 // A frame after the work that needs no store: decoding, signature, decryption, payload checks.
@@ -111,6 +114,10 @@ class Messenger final : public Outgoing {
   Status FinishBatch(store::Txn& txn, WorkPool& pool);
   // Drops outbox entries past their expiry, telling the handler.
   Status ExpireOutbox(store::Txn& txn);
+  // Moves messages waiting for a next hop that has been down for reroute_after_ms to the hop the
+  // router now names (a member's second home hub). Members only: a hub keeps what it holds.
+  // At most `limit` messages per call, so a large backlog moves over several batches.
+  Status RerouteStranded(store::Txn& txn, size_t limit = 20000);
   // Puts a dead letter back in the outbox: the same message id and payload, sealed afresh with a
   // new expiry. A recipient that did get the original answers the copy as a duplicate, so the
   // message still has exactly one effect.
@@ -136,6 +143,7 @@ class Messenger final : public Outgoing {
     uint64_t retry_at_ms = 0;   // when to resend if no hop ack came (drawn once per send)
     uint32_t attempts = 0;
     std::shared_ptr<const Bytes> frame;  // Deliver frame, when cached
+    std::string recipient;               // final recipient; differs from the queue's peer when relayed
   };
   struct PeerQueue {
     std::map<uint64_t, Pending> by_seq;
@@ -145,6 +153,8 @@ class Messenger final : public Outgoing {
     uint64_t not_before_ms = 0;  // set by a Deferred ack
     uint64_t next_retry_ms = 0;  // earliest resend among messages in flight, as of the last scan
     uint32_t deferrals = 0;
+    bool up = false;
+    uint64_t down_since_ms = 0;  // when the link was last seen going down (or the queue started)
   };
   struct Receipted {
     Bytes message_id;
@@ -187,6 +197,9 @@ class Messenger final : public Outgoing {
   void Reject(const transport::InboundFrame& frame, ByteView message_id, const Error& error,
               std::vector<HopReply>& replies);
   uint64_t RetryDelay(uint32_t attempts);
+  // The envelope's final recipient, kept with each queued message when a router may move it.
+  std::string RecipientOf(ByteView envelope) const;
+  PeerQueue& QueueFor(const std::string& peer);
   void LoadFrames(std::vector<std::pair<PeerQueue*, uint64_t>>& missing);
 
   store::NodeStore& m_store;

@@ -439,9 +439,13 @@ std::string Node::Route(const std::string& recipient, const std::string& arrived
   }
   bool homed_here = std::find(r->home_hubs.begin(), r->home_hubs.end(), m_config.id) != r->home_hubs.end();
   if (homed_here || !r->endpoint.empty() || m_links->IsUp(recipient)) return recipient;
-  for (const std::string& hub : r->home_hubs)
-    if (hub != arrived_from && hub != m_config.id) return hub;
-  return recipient;
+  std::string fallback;
+  for (const std::string& hub : r->home_hubs) {  // another hub the recipient is homed at, up first
+    if (hub == arrived_from || hub == m_config.id) continue;
+    if (m_links->IsUp(hub)) return hub;
+    if (fallback.empty()) fallback = hub;
+  }
+  return fallback.empty() ? recipient : fallback;
 }
 
 void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
@@ -465,8 +469,10 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
       if (Status s = m_trace->ApplyLookup(txn, outcome.job, outcome.findings); !s) return s;
     if (Status s = m_trace->SendAcknowledgements(txn); !s) return s;
     // Expiry may queue messages (a hub's non-delivery notices): before the batch's sealing.
-    if (sweep)
+    if (sweep) {
       if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;
+      if (Status s = m_messenger->RerouteStranded(txn); !s) return s;
+    }
     if (Status s = m_messenger->FinishBatch(txn, *m_crypto_pool); !s) return s;
     if (sweep) {
       auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);

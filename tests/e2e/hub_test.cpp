@@ -29,6 +29,13 @@ bool AnyFileContains(const std::string& dir, const std::string& needle) {
   return false;
 }
 
+// True when the case's timeline says `hub` took custody of its request.
+bool SentVia(const Json& c, const std::string& hub) {
+  for (const Json& e : c["timeline"])
+    if (e["event"] == "sent" && e["detail"].get<std::string>().find(hub) != std::string::npos) return true;
+  return false;
+}
+
 TEST(HubTest, OutboundOnlyMembersTraceThroughAHubThatCannotReadAnything) {
   DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}},
                         HubAndTwoOutboundMembers());
@@ -110,10 +117,30 @@ TEST(HubTest, HubsForwardToEachOtherAndAMemberFailsOverToItsSecondHomeHub) {
   std::string mex = d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
   Json c = d.f.WaitCase("MEX-FGR", mex, Answered);
   EXPECT_EQ(c["outcome"], "found");
-  bool via_second_hub = false;
-  for (const Json& e : c["timeline"])
-    via_second_hub |= e["event"] == "sent" && e["detail"].get<std::string>().find("HUB-SING") != std::string::npos;
-  EXPECT_TRUE(via_second_hub) << c["timeline"].dump();
+  EXPECT_TRUE(SentVia(c, "HUB-SING")) << c["timeline"].dump();
+}
+
+TEST(HubTest, MessagesQueuedForAHomeHubThatStaysDownMoveToTheSecondHomeHub) {
+  DirectoryFederation d(FourMembersTwoHubs(), FourMembersTwoHubsShapes());
+  d.Publish(d.Sign(d.base, {0, 2}));
+  // Neither hub is up when MEX-FGR submits: its trace queues for its first home hub, HUB-LYON.
+  d.f.Start("MEX-FGR");
+  d.f.Start("USA-ATF");
+  const auto& w = d.f.known_weapon();
+  std::string mex = d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+  for (int i = 0; i < 30 && d.f.Status("MEX-FGR")["peers"]["HUB-LYON"]["queued"] != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // status is refreshed every second
+  EXPECT_EQ(d.f.Status("MEX-FGR")["peers"]["HUB-LYON"]["queued"], 1);
+  // Only HUB-SING comes up; HUB-LYON stays down, so the queued trace moves to HUB-SING.
+  d.f.Start("HUB-SING");
+  Json c = d.f.WaitCase("MEX-FGR", mex, Answered);
+  EXPECT_EQ(c["outcome"], "found");
+  EXPECT_TRUE(SentVia(c, "HUB-SING")) << c["timeline"].dump();
+  EXPECT_GE(d.f.Status("MEX-FGR")["counters"]["rerouted"].get<uint64_t>(), 1u);
+  for (int i = 0; i < 30 && d.f.Status("MEX-FGR")["peers"]["HUB-LYON"]["queued"] != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(d.f.Status("MEX-FGR")["peers"]["HUB-LYON"]["queued"], 0);
+  EXPECT_EQ(d.f.Cases("USA-ATF").size(), 1u);
 }
 
 TEST(HubTest, AHubKilledInTheMiddleOf500MessagesLosesNoneAndDuplicatesNone) {
