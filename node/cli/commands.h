@@ -16,8 +16,10 @@ struct KeygenOptions {
   std::string country;
   std::string dir;
   std::string endpoint;  // advertised in the public peer entry
+  bool rotate = false;   // replace existing keys, keeping the old ones in dir/previous/
 };
-// Writes the secret key files and `public.toml`, the peer entry other nodes add to their list.
+// Writes the secret key files and `public.toml`, the peer entry other nodes add to their list
+// (with `rotate`, fresh keys replace the existing ones; see crypto::RotateIdentity).
 Result<std::string> Keygen(const KeygenOptions& options);
 
 int RunNode(const std::string& config_path);

@@ -229,9 +229,7 @@ int DirectoryCommands::Run() {
         if (!entry) return entry.error();
         uint64_t now = NowMs();
         uint64_t until = now + static_cast<uint64_t>(overlap_days) * kDayMs;
-        for (directory::MemberKey& k : m->keys)
-          if (k.valid_until_ms == 0 || k.valid_until_ms > until) k.valid_until_ms = until;
-        for (const directory::MemberKey& k : KeysOf(*entry, now)) m->keys.push_back(k);
+        directory::RotateMemberKeys(*m, KeysOf(*entry, now), until);
         std::printf("Keys of %s rotate: the old ones stay valid until %s\n", id.c_str(), FormatUtc(until).c_str());
       }
       return Status::Ok();

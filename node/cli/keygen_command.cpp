@@ -10,8 +10,15 @@ namespace tracenet::cli {
 Result<std::string> Keygen(const KeygenOptions& options) {
   if (Status s = crypto::Init(); !s) return s.error();
   if (options.id.empty()) return MakeError(Errc::kInvalidArgument, "--id is required");
-  crypto::Identity identity = crypto::GenerateIdentity();
-  if (Status s = crypto::WriteIdentity(options.dir, identity); !s) return s.error();
+  crypto::Identity identity;
+  if (options.rotate) {
+    auto rotated = crypto::RotateIdentity(options.dir);
+    if (!rotated) return rotated.error();
+    identity = std::move(*rotated);
+  } else {
+    identity = crypto::GenerateIdentity();
+    if (Status s = crypto::WriteIdentity(options.dir, identity); !s) return s.error();
+  }
   std::string entry = "[[peer]]\nid = \"" + options.id + "\"\ncountry = \"" + options.country + "\"\n";
   if (!options.endpoint.empty()) entry += "endpoint = \"" + options.endpoint + "\"\n";
   entry += "sign_key = \"" + ToHex(identity.pub.sign_public) + "\"\n";

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   keygen_cmd->add_option("--country", keygen.country, "ISO 3166-1 alpha-3 country code")->required();
   keygen_cmd->add_option("--dir", keygen.dir, "Directory for the key files")->required();
   keygen_cmd->add_option("--endpoint", keygen.endpoint, "Endpoint peers dial, e.g. tcp://203.0.113.5:7401");
+  keygen_cmd->add_flag("--rotate", keygen.rotate,
+                       "Replace the keys in --dir with fresh ones; the old ones move to DIR/previous/ for the overlap");
 
   std::string node_config = DefaultConfig();
   auto* node_cmd = app.add_subcommand("node", "Run a node (SIGTERM or Ctrl-C stops it cleanly)");
@@ -121,6 +123,15 @@ int main(int argc, char** argv) {
     if (!entry) {
       std::fprintf(stderr, "tracenet keygen: %s\n", entry.error().message.c_str());
       return 2;
+    }
+    if (keygen.rotate) {
+      std::printf("New keys in %s; the old ones are in %s/previous/ (secret files mode 0600).\n"
+                  "Next: have the directory authorities run\n"
+                  "  tracenet directory update-member --id %s --rotate-to %s/public.toml --overlap-days 7\n"
+                  "sign and publish that version, then restart this node. Remove %s/previous/ after the overlap.\n\n%s",
+                  keygen.dir.c_str(), keygen.dir.c_str(), keygen.id.c_str(), keygen.dir.c_str(), keygen.dir.c_str(),
+                  entry->c_str());
+      return 0;
     }
     std::printf("Keys written to %s (secret files mode 0600). Give this entry to your peers:\n\n%s", keygen.dir.c_str(),
                 entry->c_str());

@@ -38,6 +38,11 @@ Status WriteIdentity(const std::string& dir, const Identity& identity);
 // Loads the four secret files; fails with Errc::kPermission naming the file when one has
 // looser permissions than 0600, and with Errc::kIo when one is missing or malformed.
 Result<Identity> LoadIdentity(const std::string& dir);
+// Replaces the signing, encryption and transport keys in `dir` with fresh ones and keeps the old
+// ones in `dir`/previous/, where the node finds them to open messages still sealed to its old
+// encryption key during the directory's overlap period. The storage key is kept. Refuses while
+// previous/ holds an earlier rotation's keys. Safe to run again after an interruption.
+Result<Identity> RotateIdentity(const std::string& dir);
 
 // A directory authority's signing key (one per authority, kept on its own machine).
 struct AuthorityKey {

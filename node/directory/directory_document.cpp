@@ -32,6 +32,12 @@ wire::KeyPurpose WirePurpose(KeyPurpose p) {
 
 }  // namespace
 
+void RotateMemberKeys(Member& member, const std::vector<MemberKey>& new_keys, uint64_t overlap_until_ms) {
+  for (MemberKey& k : member.keys)
+    if (k.valid_until_ms == 0 || k.valid_until_ms > overlap_until_ms) k.valid_until_ms = overlap_until_ms;
+  member.keys.insert(member.keys.end(), new_keys.begin(), new_keys.end());
+}
+
 const Member* Document::FindMember(std::string_view id) const {
   for (const Member& m : members)
     if (m.id == id) return &m;

@@ -35,6 +35,11 @@ struct Member {
   std::vector<MemberKey> keys;
 };
 
+// Key rotation with an overlap: the member's keys still valid at `overlap_until_ms` now end
+// there, and `new_keys` are added. During the overlap peers accept both (messages already sealed
+// to the old keys are still opened); after it only the new ones.
+void RotateMemberKeys(Member& member, const std::vector<MemberKey>& new_keys, uint64_t overlap_until_ms);
+
 struct RevokedKey {
   crypto::PublicKey32 key{};
   uint64_t revoked_at_ms = 0;

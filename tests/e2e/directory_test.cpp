@@ -15,15 +15,22 @@ using directory::SignedDirectory;
 
 auto Answered = [](const Json& c) { return c["state"] == "answered"; };
 
-TEST(DirectoryTest, BadUpdatesAreRefusedLoudlyAndTheLastGoodVersionKeepsTheFederationWorking) {
-  DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
-  SignedDirectory v1 = d.Sign(d.base, {0, 2});
+// Starts MEX-FGR and USA-ATF on version 1 and shows a trace answered; returns version 1.
+SignedDirectory StartPairOnVersion1(DirectoryFederation& d) {
+  SignedDirectory v1 = d.Sign(d.base, {0, 1});
   d.Publish(v1);
   d.f.Start("MEX-FGR");
   d.f.Start("USA-ATF");
-  EXPECT_EQ(d.f.Status("MEX-FGR")["directory"]["version"], 1);
   const auto& w = d.f.known_weapon();
   EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
+  return v1;
+}
+
+TEST(DirectoryTest, BadUpdatesAreRefusedLoudlyAndTheLastGoodVersionKeepsTheFederationWorking) {
+  DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
+  SignedDirectory v1 = StartPairOnVersion1(d);
+  EXPECT_EQ(d.f.Status("MEX-FGR")["directory"]["version"], 1);
+  const auto& w = d.f.known_weapon();
 
   // k-1 signatures.
   d.Publish(d.Sign(d.Next(v1), {1}));
@@ -60,16 +67,54 @@ TEST(DirectoryTest, BadUpdatesAreRefusedLoudlyAndTheLastGoodVersionKeepsTheFeder
   EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
 }
 
+TEST(DirectoryTest, AKeyRotationWithOverlapLosesNoMessage) {
+  DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
+  SignedDirectory v1 = StartPairOnVersion1(d);
+  const auto& w = d.f.known_weapon();
+  std::vector<std::string> traces;
+
+  // USA-ATF goes offline to rotate; MEX-FGR keeps sending, sealed to the old keys.
+  d.f.Stop("USA-ATF");
+  for (int i = 0; i < 3; ++i) traces.push_back(d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer));
+  std::string keys = d.f.layout("USA-ATF").dir + "/keys";
+  std::string rotate = std::string(TRACENET_BINARY) + " keygen --rotate --id USA-ATF --country USA --dir " + keys +
+                       " > " + d.f.root() + "/rotate.out 2>&1";
+  ASSERT_EQ(std::system(rotate.c_str()), 0);
+  auto fresh = crypto::LoadIdentity(keys);
+  ASSERT_TRUE(fresh);
+  ASSERT_TRUE(crypto::LoadIdentity(keys + "/previous"));
+  // A second rotation during the overlap is refused: the old keys would be lost.
+  EXPECT_NE(std::system(rotate.c_str()), 0);
+
+  // The authorities publish the rotation with a week's overlap.
+  Document v2 = d.Next(v1);
+  uint64_t now = NowMs();
+  directory::RotateMemberKeys(*v2.FindMember("USA-ATF"),
+                              {{directory::KeyPurpose::kSigning, fresh->pub.sign_public, now, 0},
+                               {directory::KeyPurpose::kEncryption, fresh->pub.enc_public, now, 0},
+                               {directory::KeyPurpose::kTransport, fresh->pub.transport_public, now, 0}},
+                              now + 7 * 24 * 3600 * 1000ull);
+  d.Publish(d.Sign(v2, {1, 2}));
+  d.WaitDirectory("MEX-FGR", [](const Json& s) { return s["version"] == 2; });
+  for (int i = 0; i < 3; ++i) traces.push_back(d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer));
+
+  // Back with its new keys: the traces sealed to the old key and to the new one are all answered,
+  // each once, under its new signature; and what it sends now is accepted.
+  d.f.Start("USA-ATF");
+  for (const std::string& id : traces) EXPECT_EQ(d.f.WaitCase("MEX-FGR", id, Answered)["outcome"], "found") << id;
+  EXPECT_EQ(d.f.Cases("USA-ATF").size(), traces.size() + 1);
+  std::string back = d.f.Submit("USA-ATF", "MEX-FGR", "ZZ-404", "Glock");
+  EXPECT_EQ(d.f.WaitCase("USA-ATF", back, [](const Json& c) { return c["state"] == "acknowledged"; })["state"],
+            "acknowledged");
+  EXPECT_EQ(d.f.Status("MEX-FGR")["counters"]["envelopes_rejected"], 0);
+}
+
 // Applies version 2 = `change`(version 1) to a running pair and checks that USA-ATF is shut out:
 // MEX-FGR refuses to send to it, and nothing it sends is accepted.
 void ExpectUsaShutOutBy(const std::function<void(Document&)>& change) {
   DirectoryFederation d({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
-  SignedDirectory v1 = d.Sign(d.base, {0, 1});
-  d.Publish(v1);
-  d.f.Start("MEX-FGR");
-  d.f.Start("USA-ATF");
+  SignedDirectory v1 = StartPairOnVersion1(d);
   const auto& w = d.f.known_weapon();
-  EXPECT_EQ(d.f.WaitCase("MEX-FGR", d.f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer), Answered)["outcome"], "found");
 
   Document v2 = d.Next(v1);
   change(v2);

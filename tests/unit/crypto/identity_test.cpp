@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstring>
 #include <filesystem>
 
 #include "tests/support/temp_dir.h"
@@ -61,6 +62,45 @@ TEST(IdentityTest, RefusesAMalformedKeyFile) {
   auto loaded = LoadIdentity(dir);
   ASSERT_FALSE(loaded);
   EXPECT_NE(loaded.error().message.find("sign.key"), std::string::npos);
+}
+
+TEST(IdentityTest, RotationKeepsTheOldKeysAsPreviousAndTheStorageKey) {
+  ASSERT_TRUE(Init());
+  std::string dir = FreshTempDir("identity_rotate");
+  Identity old = GenerateIdentity();
+  ASSERT_TRUE(WriteIdentity(dir, old));
+  auto rotated = RotateIdentity(dir);
+  ASSERT_TRUE(rotated) << rotated.error().message;
+  auto current = LoadIdentity(dir);
+  auto previous = LoadIdentity(dir + "/previous");
+  ASSERT_TRUE(current && previous);
+  EXPECT_EQ(current->pub.sign_public, rotated->pub.sign_public);
+  EXPECT_NE(current->pub.sign_public, old.pub.sign_public);
+  EXPECT_NE(current->pub.enc_public, old.pub.enc_public);
+  EXPECT_NE(current->pub.transport_public, old.pub.transport_public);
+  EXPECT_EQ(previous->pub.enc_public, old.pub.enc_public);
+  EXPECT_EQ(0, std::memcmp(current->storage_key.data(), old.storage_key.data(), 32)) << "stored data stays readable";
+  EXPECT_FALSE(std::filesystem::exists(dir + "/.rotating"));
+
+  // A second rotation while previous/ still holds the first's keys is refused and changes nothing.
+  auto again = RotateIdentity(dir);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().message.find("previous"), std::string::npos);
+  EXPECT_EQ(LoadIdentity(dir)->pub.sign_public, rotated->pub.sign_public);
+  EXPECT_EQ(LoadIdentity(dir + "/previous")->pub.sign_public, old.pub.sign_public);
+}
+
+TEST(IdentityTest, ARotationInterruptedAfterSavingThePreviousKeysCanBeRunAgain) {
+  ASSERT_TRUE(Init());
+  std::string dir = FreshTempDir("identity_rotate_resume");
+  Identity old = GenerateIdentity();
+  ASSERT_TRUE(WriteIdentity(dir, old));
+  ASSERT_TRUE(WriteIdentity(dir + "/previous", old));  // the state a crash after step 2 leaves
+  ASSERT_TRUE(WriteIdentity(dir + "/.rotating", GenerateIdentity()));
+  auto rotated = RotateIdentity(dir);
+  ASSERT_TRUE(rotated) << rotated.error().message;
+  EXPECT_NE(LoadIdentity(dir)->pub.sign_public, old.pub.sign_public);
+  EXPECT_EQ(LoadIdentity(dir + "/previous")->pub.sign_public, old.pub.sign_public);
 }
 
 }  // namespace
