@@ -165,6 +165,7 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Str("trace", "point_of_contact", c.point_of_contact, false));
   TRY(f.Int("limits", "max_message_bytes", c.max_message_bytes, 4096, 64 << 20));
   TRY(f.Int("limits", "max_outbox", c.max_outbox, 1, 100'000'000));
+  TRY(f.Int("limits", "resident_messages_per_peer", c.resident_messages_per_peer, 16, 10'000'000));
   TRY(f.Int("limits", "clock_skew_seconds", c.clock_skew_seconds, 0, 86400));
   TRY(f.Int("limits", "message_ttl_hours", c.message_ttl_hours, 1, 24 * 365));
   TRY(f.Int("limits", "message_ttl_seconds", c.message_ttl_seconds, 1, 3600 * 24 * 365));

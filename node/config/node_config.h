@@ -41,6 +41,7 @@ struct NodeConfig {
   // [limits]
   size_t max_message_bytes = size_t{1} << 20;
   size_t max_outbox = 1'000'000;
+  size_t resident_messages_per_peer = 8192;  // queued messages per next hop kept in memory; the rest in LMDB only
   uint64_t clock_skew_seconds = 300;
   uint64_t message_ttl_hours = 720;
   uint64_t message_ttl_seconds = 0;  // when set, overrides message_ttl_hours (short-lived federations, tests)

@@ -31,14 +31,7 @@ Status Messenger::LoadOutbox() {
   m_outbox_size = 0;
   return m_store.env().Read([&](store::Txn& txn) {
     return m_store.ScanOutbox(txn, [&](const store::OutboxEntry& e) {
-      PeerQueue& q = QueueFor(e.peer);
-      Pending p;
-      p.message_id = e.message_id;
-      p.expires_at_ms = e.expires_at_ms;
-      p.recipient = RecipientOf(e.envelope);
-      q.by_seq.emplace(e.seq, std::move(p));
-      q.seq_by_id[IdKey(e.message_id)] = e.seq;
-      ++m_outbox_size;
+      Admit(QueueFor(e.peer), e, false);
       return true;
     });
   });
@@ -46,7 +39,7 @@ Status Messenger::LoadOutbox() {
 
 size_t Messenger::queued_for(const std::string& peer) const {
   auto it = m_queues.find(peer);
-  return it == m_queues.end() ? 0 : it->second.by_seq.size();
+  return it == m_queues.end() ? 0 : it->second.by_seq.size() + it->second.spilled;
 }
 
 PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const {
@@ -480,20 +473,9 @@ void Messenger::CommitBatch() {
     q.deferrals = 0;
     q.not_before_ms = 0;
   }
-  for (store::OutboxEntry& e : m_batch.added) {
-    PeerQueue& q = QueueFor(e.peer);
-    Pending p;
-    p.message_id = e.message_id;
-    p.expires_at_ms = e.expires_at_ms;
-    p.recipient = RecipientOf(e.envelope);
-    if (q.cached < m_options.cached_frames_per_peer) {
-      p.frame = std::make_shared<const Bytes>(protocol::EncodeDeliver(e.envelope));
-      ++q.cached;
-    }
-    q.seq_by_id[IdKey(e.message_id)] = e.seq;
-    q.by_seq.emplace(e.seq, std::move(p));
-    ++m_outbox_size;
-  }
+  for (store::OutboxEntry& e : m_batch.added) Admit(QueueFor(e.peer), e, true);
+  for (auto& [peer, q] : m_queues)
+    if (q.spilled > 0) Refill(peer, q);
   uint64_t now = m_clock.NowMs();
   for (const std::string& peer : m_batch.deferred_peers) {
     PeerQueue& q = QueueFor(peer);

@@ -37,6 +37,9 @@ struct MessengerOptions {
   uint64_t ack_timeout_ms = 3000;     // resend when no hop ack came in this long (then doubled)
   uint64_t max_backoff_ms = 60000;
   size_t cached_frames_per_peer = 4096;  // frames kept in memory; the rest are read from LMDB
+  // Messages per next hop tracked in memory; beyond that they wait in LMDB only and come into
+  // memory, oldest first, as earlier ones leave. Bounds the heap however long a peer is away.
+  size_t resident_per_peer = 8192;
   // A member's messages queued for a home hub whose link has been down this long move to another
   // route (its other home hub) when the router has one.
   uint64_t reroute_after_ms = 5000;
@@ -155,6 +158,8 @@ class Messenger final : public Outgoing {
     uint32_t deferrals = 0;
     bool up = false;
     uint64_t down_since_ms = 0;  // when the link was last seen going down (or the queue started)
+    size_t spilled = 0;          // queued in LMDB beyond the resident ones (all newer than them)
+    uint64_t high_seq = 0;       // highest sequence ever made resident: where a refill resumes
   };
   struct Receipted {
     Bytes message_id;
@@ -200,6 +205,13 @@ class Messenger final : public Outgoing {
   // The envelope's final recipient, kept with each queued message when a router may move it.
   std::string RecipientOf(ByteView envelope) const;
   PeerQueue& QueueFor(const std::string& peer);
+  // Tracks a newly queued entry: in memory while the peer's resident window has room and nothing
+  // older waits in LMDB, otherwise counted as spilled.
+  void Admit(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame);
+  void MakeResident(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame);
+  // Brings spilled entries into memory once the resident ones fall below half the window.
+  // Only resident messages are ever sent, acknowledged, expired or moved.
+  void Refill(const std::string& peer, PeerQueue& q);
   void LoadFrames(std::vector<std::pair<PeerQueue*, uint64_t>>& missing);
 
   store::NodeStore& m_store;

@@ -13,6 +13,7 @@ namespace tracenet::runtime {
 
 namespace {
 constexpr uint64_t kSweepIntervalMs = 1000;
+constexpr uint64_t kMapReleaseIntervalMs = 10'000;
 
 bool IsStorageFailure(const Error& e) { return e.code == Errc::kIo || store::IsMapFull(e); }
 }  // namespace
@@ -65,6 +66,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   mo.clock_skew_ms = config.clock_skew_seconds * 1000;
   mo.message_ttl_ms = config.message_ttl_seconds ? config.message_ttl_seconds * 1000 : config.message_ttl_hours * 3600 * 1000;
   mo.max_outbox = config.max_outbox;
+  mo.resident_per_peer = config.resident_messages_per_peer;
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
                                                              node->m_counters, *node->m_trace);
   node->m_trace->SetOutgoing(node->m_messenger.get());
@@ -285,6 +287,11 @@ Status Node::Run(const std::atomic<bool>& stop) {
       more_waiting = !m_commands.empty() || !m_lookup_results.empty() || !m_loop_tasks.empty();
     }
     timeout_ms = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
+    if (sweep && now >= m_next_map_release_ms) {
+      // Keeps RSS about the heap: store pages mapped by reads stay in the page cache.
+      m_next_map_release_ms = now + kMapReleaseIntervalMs;
+      m_store->env().ReleaseMappedPages();
+    }
     if (sweep && m_directory && m_config.role != "hub" && now >= m_next_directory_pull_ms) {
       // Pull: ask the home hubs now and then, in case a push was missed.
       m_next_directory_pull_ms = now + 60'000;

@@ -122,6 +122,7 @@ class Node {
   std::deque<LookupOutcome> m_lookup_results;
   std::deque<std::function<void()>> m_loop_tasks;  // run on the loop thread, outside any transaction
   uint64_t m_next_directory_pull_ms = 0;
+  uint64_t m_next_map_release_ms = 0;
   mutable std::mutex m_status_mutex;
   NodeStatus m_status;
 };

@@ -1,5 +1,12 @@
 #include "node/store/lmdb_env.h"
 
+#include <sys/mman.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
 #include <cstdlib>
 #include <mutex>
 
@@ -110,6 +117,23 @@ Status Env::Write(const std::function<Status(Txn&)>& fn) {
     m_map_size = grown;
   }
   return MakeError(Errc::kIo, "lmdb map could not grow enough for one transaction");
+}
+
+size_t Env::ReleaseMappedPages() const {
+  std::shared_lock lock(m_resize_mutex);  // the map does not move meanwhile
+  // LMDB does not say where it mapped the file (me_mapaddr is set only for MDB_FIXEDMAP): the
+  // kernel does, in /proc/self/maps, as the mapping whose file is our data.mdb.
+  std::ifstream maps("/proc/self/maps");
+  const std::string file = std::filesystem::weakly_canonical(m_path + "/data.mdb").string();
+  std::string line;
+  size_t released = 0;
+  while (std::getline(maps, line)) {
+    if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file) != 0) continue;
+    uintptr_t begin = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &begin, &end) != 2 || end <= begin) continue;
+    if (::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED) == 0) released += end - begin;
+  }
+  return released;
 }
 
 Status Env::Read(const std::function<Status(Txn&)>& fn) const {

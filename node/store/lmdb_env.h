@@ -46,6 +46,13 @@ class Env {
   // Runs `fn` in a read-only snapshot.
   Status Read(const std::function<Status(Txn&)>& fn) const;
 
+  // Drops this process's mappings of store pages (they stay in the kernel's page cache). Every
+  // read fault maps a block of neighbouring pages too (fault-around), so a node that writes a
+  // lot would otherwise show most recently written data as its own resident memory although
+  // those pages are clean, shared and reclaimable. Any later read refaults them transparently,
+  // so this is safe while other threads read. Returns the bytes of map it covered.
+  size_t ReleaseMappedPages() const;
+
   size_t map_size() const { return m_map_size; }
   std::string path() const { return m_path; }
 

@@ -7,7 +7,7 @@ namespace tracenet::store {
 namespace {
 const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id", "seen",
                                           "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts", "case_docs",
-                                          "dead_letters"};
+                                          "dead_letters", "outbox_by_peer"};
 constexpr uint8_t kRecordVersion = 1;
 
 Bytes EncodeSeen(const SeenEntry& e) {
@@ -24,6 +24,24 @@ std::optional<SeenEntry> DecodeSeen(ByteView v) {
   e.receipt_key = r.Blob();
   if (!r.ok() || version != kRecordVersion) return std::nullopt;
   return e;
+}
+
+// peer ++ 0x00 ++ u64 BE seq: a peer's outbox entries in order, found without reading the others.
+Bytes PeerKey(const std::string& peer, uint64_t seq) {
+  Bytes key(peer.begin(), peer.end());
+  key.push_back(0);
+  Bytes s = U64Key(seq);
+  key.insert(key.end(), s.begin(), s.end());
+  return key;
+}
+
+// The next hop named in an encoded outbox entry, without copying its envelope.
+std::optional<std::string> PeerOfEntry(ByteView value) {
+  RecordReader r(value);
+  uint8_t version = r.U8();
+  std::string peer = r.Str();
+  if (!r.ok() || version != kRecordVersion) return std::nullopt;
+  return peer;
 }
 
 Bytes ExpiryKey(uint64_t expires_at_ms, ByteView id) {
@@ -70,6 +88,17 @@ Result<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& dir) {
     }
     if (auto last = txn.LastKey(store->table("outbox")))
       store->m_next_outbox_seq = U64FromKey(*last) + 1;
+    // A store written before the per-peer index existed: build it once.
+    if (txn.Count(store->table("outbox_by_peer")) == 0 && txn.Count(store->table("outbox")) > 0) {
+      std::vector<Bytes> keys;
+      Status scan = txn.Scan(store->table("outbox"), {}, [&](ByteView k, ByteView v) {
+        if (auto peer = PeerOfEntry(v)) keys.push_back(PeerKey(*peer, U64FromKey(k)));
+        return true;
+      });
+      if (!scan) return scan;
+      for (const Bytes& k : keys)
+        if (Status put = txn.Put(store->table("outbox_by_peer"), k, {}); !put) return put;
+    }
     return Status::Ok();
   });
   if (!s) return s.error();
@@ -82,6 +111,7 @@ Status NodeStore::AddToOutbox(Txn& txn, OutboxEntry& entry) {
   entry.seq = m_next_outbox_seq++;
   Bytes key = U64Key(entry.seq);
   if (Status s = txn.Append(table("outbox"), key, EncodeOutboxEntry(entry)); !s) return s;
+  if (Status s = txn.Put(table("outbox_by_peer"), PeerKey(entry.peer, entry.seq), {}); !s) return s;
   return txn.Put(table("outbox_by_id"), entry.message_id, key);
 }
 
@@ -89,6 +119,11 @@ Result<bool> NodeStore::RemoveFromOutbox(Txn& txn, ByteView message_id) {
   auto seq = txn.Get(table("outbox_by_id"), message_id);
   if (!seq) return false;
   Bytes key(seq->begin(), seq->end());
+  if (auto value = txn.Get(table("outbox"), key))
+    if (auto peer = PeerOfEntry(*value)) {
+      auto unindexed = txn.Delete(table("outbox_by_peer"), PeerKey(*peer, U64FromKey(key)));
+      if (!unindexed) return unindexed.error();
+    }
   auto removed = txn.Delete(table("outbox"), key);
   if (!removed) return removed.error();
   auto removed_index = txn.Delete(table("outbox_by_id"), message_id);
@@ -176,6 +211,26 @@ Status NodeStore::ScanOutbox(Txn& txn, const std::function<bool(const OutboxEntr
   });
   if (!s) return s;
   return decode_status;
+}
+
+Status NodeStore::ScanPeerOutbox(Txn& txn, const std::string& peer, uint64_t after_seq,
+                                 const std::function<bool(const OutboxEntry&)>& visit) const {
+  Bytes prefix(peer.begin(), peer.end());
+  prefix.push_back(0);
+  Status result = Status::Ok();
+  Status s = txn.Scan(table("outbox_by_peer"), PeerKey(peer, after_seq + 1), [&](ByteView k, ByteView) {
+    if (k.size() != prefix.size() + 8 || !std::equal(prefix.begin(), prefix.end(), k.begin())) return false;
+    Bytes key(k.end() - 8, k.end());
+    auto value = txn.Get(table("outbox"), key);
+    if (!value) return true;  // index ahead of a removal in this transaction: skip
+    auto entry = DecodeOutboxEntry(key, *value);
+    if (!entry) {
+      result = MakeError(Errc::kIo, "outbox entry " + std::to_string(U64FromKey(key)) + " is corrupt");
+      return false;
+    }
+    return visit(*entry);
+  });
+  return s ? result : s;
 }
 
 std::optional<SeenEntry> NodeStore::FindSeen(Txn& txn, ByteView message_id) const {

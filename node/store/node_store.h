@@ -21,6 +21,7 @@
 //                                                           (acks and receipts find their case)
 //   dead_letters  16-byte message id        -> DeadLetter   messages that expired undelivered or were
 //                                                           refused for good; kept until resent
+//   outbox_by_peer peer ++ 0 ++ u64 BE seq  -> empty        one next hop's outbox entries in order
 // Thread-safety: as Env.
 #pragma once
 
@@ -72,6 +73,10 @@ class NodeStore {
   Result<bool> RemoveDeadLetter(Txn& txn, ByteView message_id);
   Status ScanDeadLetters(Txn& txn, const std::function<bool(const DeadLetter&)>& visit) const;
   Status ScanOutbox(Txn& txn, const std::function<bool(const OutboxEntry&)>& visit) const;
+  // Visits the entries queued for `peer` with a sequence above `after_seq`, in order, until
+  // `visit` returns false.
+  Status ScanPeerOutbox(Txn& txn, const std::string& peer, uint64_t after_seq,
+                        const std::function<bool(const OutboxEntry&)>& visit) const;
   size_t OutboxDepth(Txn& txn) const { return txn.Count(table("outbox")); }
 
   // Replay set.

@@ -2,7 +2,10 @@
 // ~1 KiB payloads through the HTTP API from C concurrent clients, waits until every case has its
 // signed DeliveryReceipt, and reports durable requests per second, submit-to-receipt latency
 // percentiles (from the cases' own timelines) and the nodes' RSS idle and after the load.
-// Run on demand: build/dev/tests/bench/exchange_bench [--requests N] [--clients C]
+// Run on demand: build/dev/tests/bench/exchange_bench [--requests N] [--clients C] [--batch B]
+// [--rate R] [--via-hub] [--offline-recipient]. With --offline-recipient (implies --via-hub) the
+// recipient starts only once the hub holds every message: the hub's memory while holding them
+// and the rate at which it drains them on reconnect are reported.
 #include <httplib.h>
 
 #include <algorithm>
@@ -43,6 +46,7 @@ double CpuSeconds(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
   std::string content((std::istreambuf_iterator<char>(stat)), {});
   size_t close = content.rfind(')');
+  if (close == std::string::npos) return 0;  // not running
   std::istringstream fields(content.substr(close + 2));
   std::string field;
   unsigned long long utime = 0, stime = 0;
@@ -94,11 +98,14 @@ int main(int argc, char** argv) {
   size_t requests = 20000, clients = 16, batch = 1;
   double rate = 0;  // offered requests/s; 0 = as fast as the node takes them
   bool via_hub = false;  // --via-hub: both centres outbound-only, every message through HUB-LYON
-  for (int i = 1; i < argc; ++i)
+  bool offline_recipient = false;
+  for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--via-hub") via_hub = true;
+    if (std::string(argv[i]) == "--offline-recipient") via_hub = offline_recipient = true;
+  }
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--via-hub") {
+    if (a == "--via-hub" || a == "--offline-recipient") {
       --i;
       continue;
     }
@@ -132,11 +139,15 @@ int main(int argc, char** argv) {
     for (const ChildProcess& n : all) total += CpuSeconds(n.pid());
     return total;
   };
+  auto start = [](const demo::NodeLayout& l) {
+    return ChildProcess::Start(TRACENET_BINARY, {"node", "--config", l.config_path}, l.dir + "/node.log").value();
+  };
   std::vector<ChildProcess> nodes;
-  for (const auto& l : *layout)
-    nodes.push_back(ChildProcess::Start(TRACENET_BINARY, {"node", "--config", l.config_path}, l.dir + "/node.log").value());
-  for (const auto& l : *layout)
-    if (auto c = WaitForApi(l); !c) {
+  for (size_t i = 0; i < layout->size(); ++i)
+    nodes.push_back(offline_recipient && i == 1 ? ChildProcess{} : start((*layout)[i]));
+  for (size_t i = 0; i < layout->size(); ++i)
+    if (auto c = offline_recipient && i == 1 ? Result<api::ApiClient>(MakeError(Errc::kNotFound, "")) : WaitForApi((*layout)[i]);
+        !c && !(offline_recipient && i == 1)) {
       std::fprintf(stderr, "%s\n", c.error().message.c_str());
       return 1;
     }
@@ -188,6 +199,33 @@ int main(int argc, char** argv) {
   for (auto& th : threads) th.join();
   double submit_seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
 
+  // Offline recipient: wait (bounded) until the hub holds everything, measure it, then let the
+  // recipient connect and time the drain.
+  long held = 0, hold_rss = 0, hold_anon = 0, hold_file = 0, hold_store_kib = 0;
+  double drain_seconds = 0;
+  SteadyClock::time_point drain_started;
+  if (offline_recipient) {
+    auto mex_api = *WaitForApi((*layout)[0]);
+    auto hub_api = *WaitForApi((*layout)[2]);
+    auto hold_deadline = SteadyClock::now() + std::chrono::seconds(600);
+    while (SteadyClock::now() < hold_deadline) {
+      auto a = mex_api.Get("/v1/status"), h = hub_api.Get("/v1/status");
+      if (a && h && (*a)["outbox"] == 0 && (*h)["outbox"].get<size_t>() >= requests - failures) {
+        held = (*h)["outbox"].get<long>();
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // settle
+    hold_rss = RssKiB(nodes[2].pid(), "VmRSS");
+    hold_anon = RssKiB(nodes[2].pid());
+    hold_file = RssKiB(nodes[2].pid(), "RssFile");
+    for (const auto& f : std::filesystem::recursive_directory_iterator((*layout)[2].dir + "/data"))
+      if (f.is_regular_file()) hold_store_kib += static_cast<long>(f.file_size() / 1024);
+    drain_started = SteadyClock::now();
+    nodes[1] = start((*layout)[1]);
+  }
+
   // Wait (bounded) until both outboxes are empty: every request taken by USA-ATF and every receipt
   // taken by MEX-FGR. Polls only the cheap status call, so the wait does not load the nodes.
   auto mex = *WaitForApi((*layout)[0]);
@@ -204,6 +242,7 @@ int main(int argc, char** argv) {
     }
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
   }
+  if (offline_recipient) drain_seconds = std::chrono::duration<double>(SteadyClock::now() - drain_started).count() - 1.0;
   double cpu_used = cpu_of_all(nodes) - cpu_before;
   long hub_rss = via_hub ? RssKiB(nodes[2].pid()) : 0;
   long loaded_anon[2] = {RssKiB(nodes[0].pid()), RssKiB(nodes[1].pid())};
@@ -240,6 +279,12 @@ int main(int argc, char** argv) {
   std::printf("submit->receipt:    p50 %.0f ms, p99 %.0f ms, max %.0f ms\n", Percentile(latencies, 0.5),
               Percentile(latencies, 0.99), Percentile(latencies, 1.0));
   if (via_hub) std::printf("route:              MEX-FGR -> HUB-LYON -> USA-ATF and back (both centres outbound-only); hub heap after load %ld KiB\n", hub_rss);
+  if (offline_recipient) {
+    std::printf("hub holding:        %ld messages for the offline USA-ATF: RSS %ld KiB (%ld KiB heap + %ld KiB mapped store pages), store files %ld KiB\n",
+                held, hold_rss, hold_anon, hold_file, hold_store_kib);
+    std::printf("drain on reconnect: %.1f s, %.0f requests/s delivered, answered-for and receipted (both ways through the hub)\n",
+                drain_seconds, held / std::max(drain_seconds, 0.001));
+  }
   std::printf("node CPU:           %.0f us per request, all nodes together (user + system)\n",
               1e6 * cpu_used / std::max<size_t>(1, latencies.size()));
   std::printf("RSS idle:           MEX %ld KiB, USA %ld KiB\n", idle_rss[0], idle_rss[1]);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "tests/support/temp_dir.h"
 
@@ -53,6 +54,92 @@ TEST(NodeStoreTest, OutboxKeepsMessagesAcrossReopenUntilRemoved) {
     });
   }));
   EXPECT_EQ(ids, (std::vector<Bytes>{Bytes(16, 1), Bytes(16, 3), Bytes(16, 4)}));
+}
+
+// Queues entries 1..n, entry i for peer_of(i).
+Status AddEntries(NodeStore& store, Txn& txn, uint8_t n, const std::function<std::string(uint8_t)>& peer_of) {
+  for (uint8_t i = 1; i <= n; ++i) {
+    OutboxEntry e = Entry(i, peer_of(i));
+    if (Status s = store.AddToOutbox(txn, e); !s) return s;
+  }
+  return Status::Ok();
+}
+
+// The ids queued for `peer` after `after_seq`, in order.
+std::vector<uint8_t> PeerIds(NodeStore& store, const std::string& peer, uint64_t after_seq = 0) {
+  std::vector<uint8_t> ids;
+  EXPECT_TRUE(store.env().Read([&](Txn& txn) {
+    return store.ScanPeerOutbox(txn, peer, after_seq, [&](const OutboxEntry& e) {
+      EXPECT_EQ(e.peer, peer);
+      ids.push_back(e.message_id[0]);
+      return true;
+    });
+  }));
+  return ids;
+}
+
+TEST(NodeStoreTest, APeersQueueIsReadInOrderWithoutTheOthersAndFromWhereItLeftOff) {
+  std::string dir = FreshTempDir("outbox_by_peer");
+  auto store = NodeStore::Open(dir);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->env().Write([&](Txn& txn) -> Status {
+    // One peer id a prefix of the other.
+    if (Status s = AddEntries(**store, txn, 6, [](uint8_t i) { return i % 2 ? "USA" : "USA-ATF"; }); !s) return s;
+    auto removed = (*store)->RemoveFromOutbox(txn, Bytes(16, 3));
+    return removed ? Status::Ok() : Status(removed.error());
+  }));
+  EXPECT_EQ(PeerIds(**store, "USA"), (std::vector<uint8_t>{1, 5}));
+  EXPECT_EQ(PeerIds(**store, "USA-ATF"), (std::vector<uint8_t>{2, 4, 6}));
+  EXPECT_EQ(PeerIds(**store, "USA-ATF", 2), (std::vector<uint8_t>{4, 6}));  // after sequence 2
+  EXPECT_TRUE(PeerIds(**store, "MEX").empty());
+}
+
+TEST(NodeStoreTest, AStoreFromBeforeThePeerIndexGetsItOnOpen) {
+  std::string dir = FreshTempDir("outbox_by_peer_upgrade");
+  {
+    auto store = NodeStore::Open(dir);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE((*store)->env().Write([&](Txn& txn) -> Status {
+      if (Status s = AddEntries(**store, txn, 3, [](uint8_t i) { return i == 2 ? "MEX" : "USA"; }); !s) return s;
+      // As an older build left it: outbox entries, no per-peer index.
+      for (uint64_t seq = 1; seq <= 3; ++seq) {
+        Bytes key = Bytes{'U', 'S', 'A', 0};
+        Bytes s = U64Key(seq);
+        key.insert(key.end(), s.begin(), s.end());
+        (void)txn.Delete((*store)->table("outbox_by_peer"), key);
+        key = Bytes{'M', 'E', 'X', 0};
+        key.insert(key.end(), s.begin(), s.end());
+        (void)txn.Delete((*store)->table("outbox_by_peer"), key);
+      }
+      EXPECT_EQ(txn.Count((*store)->table("outbox_by_peer")), 0u);
+      return Status::Ok();
+    }));
+  }
+  auto store = NodeStore::Open(dir);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(PeerIds(**store, "USA"), (std::vector<uint8_t>{1, 3}));
+  EXPECT_EQ(PeerIds(**store, "MEX"), (std::vector<uint8_t>{2}));
+}
+
+TEST(NodeStoreTest, ReleasingMappedPagesKeepsEveryRecordReadable) {
+  std::string dir = FreshTempDir("release_mapped");
+  auto store = NodeStore::Open(dir);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->env().Write([&](Txn& txn) { return AddEntries(**store, txn, 200, [](uint8_t) { return "USA"; }); }));
+  std::vector<uint8_t> before = PeerIds(**store, "USA");
+  // Released while a reader holds a snapshot: its views refault from the page cache.
+  ASSERT_TRUE((*store)->env().Read([&](Txn& txn) -> Status {
+    auto seq = txn.Get((*store)->table("outbox_by_id"), Bytes(16, 7));
+    if (!seq) return MakeError(Errc::kNotFound, "no entry 7");
+    auto view = txn.Get((*store)->table("outbox"), Bytes(seq->begin(), seq->end()));  // points into the map
+    if (!view) return MakeError(Errc::kNotFound, "no outbox record 7");
+    Bytes copy(view->begin(), view->end());
+    EXPECT_GT((*store)->env().ReleaseMappedPages(), 0u) << "the store's mapping was not found";
+    EXPECT_EQ(Bytes(view->begin(), view->end()), copy);
+    return Status::Ok();
+  }));
+  EXPECT_EQ(PeerIds(**store, "USA"), before);
+  EXPECT_EQ(before.size(), 200u);
 }
 
 TEST(NodeStoreTest, FailedTransactionLeavesNothingBehind) {
