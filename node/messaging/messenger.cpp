@@ -68,6 +68,22 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     p.directory_request = request->have_version;
     return p;
   }
+  if (auto* custody = std::get_if<protocol::CustodyBatchFrame>(&*decoded)) {
+    // Checked here, in parallel: one signature covers the whole batch.
+    const protocol::PeerKeys* hub = m_keys->FindPeer(frame.member);
+    p.custody_refused = true;
+    if (!hub || hub->role != "hub")
+      p.error = MakeError(Errc::kSenderMismatch, "custody receipt from " + frame.member + ", which is not a hub");
+    else if (!crypto::Verify(hub->sign_public,
+                             protocol::CustodyBatchSigningInput(custody->message_ids, custody->envelope_hashes),
+                             custody->signature))
+      p.error = MakeError(Errc::kBadSignature, "custody receipt signature by " + frame.member + " does not verify");
+    else {
+      p.custody_refused = false;
+      p.custody = std::move(*custody);
+    }
+    return p;
+  }
   ByteView envelope = std::get<protocol::DeliverFrame>(*decoded).envelope;
   if (m_relays) {
     auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes);
@@ -127,18 +143,17 @@ PreparedFrame Messenger::PrepareRelay(PreparedFrame p, const protocol::EnvelopeV
     return refuse(Errc::kBadSignature, "signature by " + h.sender + " does not verify");
   if (!m_keys->FindPeer(h.recipient)) return refuse(Errc::kWrongRecipient, "recipient " + h.recipient + " is not a member");
   if (h.expires_at_ms <= now_ms) return refuse(Errc::kExpired, "message expired at " + FormatUtc(h.expires_at_ms));
+  p.relay->envelope_hash = crypto::Hash256(p.relay->envelope);
   return p;
 }
 
 Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& frame, const RelayItem& relay,
                               std::vector<HopReply>& replies) {
-  crypto::Signature custody = crypto::Sign(
-      m_keys->self().sign_secret, protocol::CustodySigningInput(relay.message_id, crypto::Hash256(relay.envelope)));
+  auto& [custody_ids, custody_hashes] = m_batch.custody[{frame.from_listener, frame.routing_id, frame.member}];
   if (m_store.FindSeen(txn, relay.message_id)) {  // a sender's retry: carried once already
     ++m_counters.duplicates;
-    Reply(frame, protocol::EncodeHopAck(relay.message_id, wire::HopStatus::Accepted, Errc::kDuplicate,
-                                        "duplicate: already carried", custody),
-          replies);
+    custody_ids.push_back(relay.message_id);
+    custody_hashes.push_back(relay.envelope_hash);
     return Status::Ok();
   }
   std::string hop = NextHop(relay.recipient, frame.member);
@@ -162,10 +177,23 @@ Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& fr
   seen.accepted_at_ms = m_clock.NowMs();
   if (Status s = m_store.RememberSeen(txn, relay.message_id, seen); !s) return s;
   ++m_counters.relayed;
-  Reply(frame, protocol::EncodeHopAck(relay.message_id, wire::HopStatus::Accepted, std::nullopt,
-                                      "taken into custody by " + m_keys->self_id() + " for " + relay.recipient, custody),
-        replies);
+  custody_ids.push_back(relay.message_id);
+  custody_hashes.push_back(relay.envelope_hash);
   return Status::Ok();
+}
+
+void Messenger::CustodyReceipts(std::vector<HopReply>& replies) {
+  for (auto& [link, taken] : m_batch.custody) {
+    auto& [ids, hashes] = taken;
+    for (size_t start = 0; start < ids.size(); start += protocol::kMaxCustodyBatch) {
+      size_t end = std::min(ids.size(), start + protocol::kMaxCustodyBatch);
+      std::vector<Bytes> chunk_ids(ids.begin() + start, ids.begin() + end);
+      std::vector<crypto::Hash32> chunk_hashes(hashes.begin() + start, hashes.begin() + end);
+      replies.push_back({std::get<0>(link), std::get<1>(link), std::get<2>(link),
+                         protocol::EncodeCustodyBatch(chunk_ids, chunk_hashes, m_keys->self().sign_secret)});
+    }
+  }
+  m_batch.custody.clear();
 }
 
 std::vector<PreparedFrame> Messenger::PrepareAll(const std::vector<transport::InboundFrame>& frames, WorkPool& pool) const {
@@ -179,6 +207,13 @@ Status Messenger::HandleFrame(store::Txn& txn, const PreparedFrame& prepared, st
   ++m_counters.frames_received;
   const transport::InboundFrame& frame = *prepared.frame;
   if (prepared.ack) return HandleHopAck(txn, frame.member, *prepared.ack);
+  if (prepared.custody) return HandleCustodyBatch(txn, frame.member, *prepared.custody);
+  if (prepared.custody_refused) {  // nothing to answer: the messages stay queued and are resent
+    m_counters.CountRejection(std::string(ErrcName(prepared.error.code)));
+    m_log_limiter.Warn("custody:" + frame.member, "event=custody_receipt_refused peer={} reason=\"{}\"", frame.member,
+                       prepared.error.message);
+    return Status::Ok();
+  }
   if (prepared.hello) return Status::Ok();  // the link layer noted the member's connection
   if (prepared.directory_update || prepared.directory_request) {
     if (m_directory_frames) m_directory_frames(frame.member, prepared.directory_update, prepared.directory_request);
@@ -339,11 +374,7 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
       }
       custody = "custody receipt signed by " + peer;
     }
-    auto removed = m_store.RemoveFromOutbox(txn, ack.message_id);
-    if (!removed) return removed.error();
-    m_batch.removed.emplace_back(peer, IdKey(ack.message_id));
-    ++m_counters.hop_accepted;
-    return m_handler.OnHopAccepted(txn, ack.message_id, peer, custody);
+    return Settle(txn, peer, ack.message_id, custody);
   }
   if (Status s = Bury(txn, peer, ack.message_id,
                       "refused by " + peer + ": " + std::string(ErrcName(ack.error)) + " (" + ack.detail + ")");
@@ -353,6 +384,32 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
   spdlog::warn("event=hop_rejected peer={} msg={} reason={} detail=\"{}\"", peer,
                ShortId(ack.message_id), ErrcName(ack.error), ack.detail);
   return m_handler.OnUndeliverable(txn, ack.message_id, peer, MakeError(ack.error, ack.detail));
+}
+
+Status Messenger::Settle(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& custody) {
+  auto removed = m_store.RemoveFromOutbox(txn, message_id);
+  if (!removed) return removed.error();
+  m_batch.removed.emplace_back(peer, IdKey(message_id));
+  ++m_counters.hop_accepted;
+  return m_handler.OnHopAccepted(txn, message_id, peer, custody);
+}
+
+Status Messenger::HandleCustodyBatch(store::Txn& txn, const std::string& peer, const protocol::CustodyBatchFrame& batch) {
+  auto qit = m_queues.find(peer);
+  for (size_t i = 0; i < batch.message_ids.size(); ++i) {
+    const Bytes& id = batch.message_ids[i];
+    if (qit == m_queues.end() || !qit->second.seq_by_id.count(IdKey(id))) continue;  // settled already
+    // The hub signed for this hash: it must be the envelope we sent, or custody is not proved.
+    auto entry = m_store.GetOutboxEntry(txn, id);
+    if (!entry) return entry.error();
+    if (!*entry || crypto::Hash256((*entry)->envelope) != batch.envelope_hashes[i]) {
+      m_log_limiter.Warn("custody:" + peer, "event=custody_receipt_invalid peer={} msg={} reason=\"names another "
+                         "envelope than the one sent\"", peer, ShortId(id));
+      continue;
+    }
+    if (Status s = Settle(txn, peer, id, "custody receipt signed by " + peer); !s) return s;
+  }
+  return Status::Ok();
 }
 
 Result<protocol::Sealed> Messenger::Seal(const std::string& recipient, wire::MessageKind kind, ByteView payload,

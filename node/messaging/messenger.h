@@ -13,6 +13,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -55,6 +56,7 @@ struct RelayItem {
   std::string recipient;
   uint64_t expires_at_ms = 0;
   uint32_t kind = 0;
+  crypto::Hash32 envelope_hash{};  // what this hub's custody receipt names
 };
 
 struct PreparedFrame {
@@ -64,6 +66,8 @@ struct PreparedFrame {
   std::optional<uint64_t> directory_request; // a member asking for a newer directory
   std::optional<RelayItem> relay;            // for another member, via this hub
   std::optional<protocol::HopAckFrame> ack;  // a hop acknowledgement
+  std::optional<protocol::CustodyBatchFrame> custody;  // a hub's custody receipt, signature checked
+  bool custody_refused = false;              // a custody receipt that failed its checks (no reply)
   std::optional<protocol::Opened> opened;    // an envelope that passed every check
   Bytes message_id;                          // for the reply; zeros when unreadable
   Error error{Errc::kInternal, ""};          // why it was refused (when neither of the above)
@@ -115,6 +119,9 @@ class Messenger final : public Outgoing {
   // accepted in it (one signature covers many messages), in parallel on `pool`, and adds them to
   // the outbox. Call once, after the batch's frames and commands, before commit.
   Status FinishBatch(store::Txn& txn, WorkPool& pool);
+  // One signed CustodyBatch per link for the envelopes this hub accepted in the batch; call after
+  // the batch's frames, inside its transaction (the receipts go out after the commit).
+  void CustodyReceipts(std::vector<HopReply>& replies);
   // Drops outbox entries past their expiry, telling the handler.
   Status ExpireOutbox(store::Txn& txn);
   // Moves messages waiting for a next hop that has been down for reroute_after_ms to the hop the
@@ -179,12 +186,18 @@ class Messenger final : public Outgoing {
     std::vector<std::string> deferred_peers;
     std::map<std::string, std::vector<Receipted>> to_receipt;  // by sender
     std::vector<ToSeal> to_seal;
+    // Envelopes taken into custody, by the link they came on (listener?, routing id, member).
+    std::map<std::tuple<bool, std::string, std::string>, std::pair<std::vector<Bytes>, std::vector<crypto::Hash32>>>
+        custody;
   };
 
   PreparedFrame Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const;
   Status HandleDeliver(store::Txn& txn, const transport::InboundFrame& frame, const protocol::Opened& opened,
                        std::vector<HopReply>& replies);
   Status HandleHopAck(store::Txn& txn, const std::string& peer, const protocol::HopAckFrame& ack);
+  Status HandleCustodyBatch(store::Txn& txn, const std::string& peer, const protocol::CustodyBatchFrame& batch);
+  // The next hop took a message: out of the outbox, and the handler told.
+  Status Settle(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& custody);
   // A hub's ingress: origin and signature checked, then stored for the next hop.
   PreparedFrame PrepareRelay(PreparedFrame p, const protocol::EnvelopeView& envelope, uint64_t now_ms) const;
   Status HandleRelay(store::Txn& txn, const transport::InboundFrame& frame, const RelayItem& relay,

@@ -1,5 +1,7 @@
 #include "node/protocol/link_frame.h"
 
+#include "node/crypto/primitives.h"
+
 namespace tracenet::protocol {
 
 
@@ -35,6 +37,31 @@ Bytes CustodySigningInput(ByteView message_id, const crypto::Hash32& envelope_ha
   input.insert(input.end(), message_id.begin(), message_id.end());
   input.insert(input.end(), envelope_hash.begin(), envelope_hash.end());
   return input;
+}
+
+Bytes CustodyBatchSigningInput(const std::vector<Bytes>& message_ids, const std::vector<crypto::Hash32>& envelope_hashes) {
+  static constexpr char kLabel[] = "tracenet-custody-batch-v1";
+  Bytes input(kLabel, kLabel + sizeof kLabel);  // includes the NUL
+  uint32_t count = static_cast<uint32_t>(message_ids.size());
+  for (int shift = 24; shift >= 0; shift -= 8) input.push_back(static_cast<uint8_t>(count >> shift));
+  for (const Bytes& id : message_ids) input.insert(input.end(), id.begin(), id.end());
+  for (const crypto::Hash32& h : envelope_hashes) input.insert(input.end(), h.begin(), h.end());
+  return input;
+}
+
+Bytes EncodeCustodyBatch(const std::vector<Bytes>& message_ids, const std::vector<crypto::Hash32>& envelope_hashes,
+                         const crypto::SigningSecret& hub_secret) {
+  crypto::Signature signature = crypto::Sign(hub_secret, CustodyBatchSigningInput(message_ids, envelope_hashes));
+  flatbuffers::FlatBufferBuilder b(128 + message_ids.size() * 48);
+  Bytes ids, hashes;
+  ids.reserve(message_ids.size() * 16);
+  hashes.reserve(envelope_hashes.size() * 32);
+  for (const Bytes& id : message_ids) ids.insert(ids.end(), id.begin(), id.end());
+  for (const crypto::Hash32& h : envelope_hashes) hashes.insert(hashes.end(), h.begin(), h.end());
+  auto batch = wire::CreateCustodyBatch(b, b.CreateVector(ids), b.CreateVector(hashes),
+                                        b.CreateVector(signature.data(), signature.size()));
+  b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::CustodyBatch, batch.Union()));
+  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 
 Bytes EncodeDirectoryUpdate(ByteView signed_directory) {
@@ -100,6 +127,25 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
   }
   if (const wire::DirectoryRequest* r = frame->body_as_DirectoryRequest())
     return LinkFrameView(DirectoryRequestFrame{r->have_version()});
+  if (const wire::CustodyBatch* c = frame->body_as_CustodyBatch()) {
+    if (!c->message_ids() || !c->envelope_hashes() || !c->signature() || c->signature()->size() != 64)
+      return MakeError(Errc::kMalformed, "CustodyBatch needs message ids, envelope hashes and a 64-byte signature");
+    size_t count = c->message_ids()->size() / 16;
+    if (count == 0 || count > kMaxCustodyBatch || c->message_ids()->size() != count * 16 ||
+        c->envelope_hashes()->size() != count * 32)
+      return MakeError(Errc::kMalformed, "CustodyBatch must list 1 to " + std::to_string(kMaxCustodyBatch) +
+                                             " 16-byte ids with one 32-byte hash each");
+    CustodyBatchFrame batch;
+    batch.message_ids.reserve(count);
+    batch.envelope_hashes.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      batch.message_ids.emplace_back(c->message_ids()->begin() + 16 * i, c->message_ids()->begin() + 16 * (i + 1));
+      std::copy(c->envelope_hashes()->begin() + 32 * i, c->envelope_hashes()->begin() + 32 * (i + 1),
+                batch.envelope_hashes[i].begin());
+    }
+    batch.signature.assign(c->signature()->begin(), c->signature()->end());
+    return LinkFrameView(std::move(batch));
+  }
   return MakeError(Errc::kMalformed, "frame body is empty or of an unknown type");
 }
 

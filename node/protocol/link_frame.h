@@ -27,6 +27,14 @@ struct HopAckFrame {
   Bytes custody_signature;  // from a hub; empty otherwise
 };
 
+// Custody of many envelopes from one link, under one hub signature (see CustodyBatch).
+struct CustodyBatchFrame {
+  std::vector<Bytes> message_ids;
+  std::vector<crypto::Hash32> envelope_hashes;
+  Bytes signature;
+};
+constexpr size_t kMaxCustodyBatch = 65536;
+
 struct HelloFrame {};
 struct DirectoryUpdateFrame {
   ByteView directory;  // points into the frame buffer
@@ -35,8 +43,8 @@ struct DirectoryRequestFrame {
   uint64_t have_version = 0;
 };
 
-using LinkFrameView =
-    std::variant<DeliverFrame, HopAckFrame, HelloFrame, DirectoryUpdateFrame, DirectoryRequestFrame>;
+using LinkFrameView = std::variant<DeliverFrame, HopAckFrame, HelloFrame, DirectoryUpdateFrame,
+                                   DirectoryRequestFrame, CustodyBatchFrame>;
 
 Bytes EncodeDeliver(ByteView envelope);
 Bytes EncodeHello(std::string_view member);
@@ -46,6 +54,11 @@ Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Er
                    std::string_view detail, ByteView custody_signature = {});
 // What a hub's custody receipt signs: the message id and the hash of the envelope it holds.
 Bytes CustodySigningInput(ByteView message_id, const crypto::Hash32& envelope_hash);
+// What a CustodyBatch signs: every (message id, envelope hash) pair, in order.
+Bytes CustodyBatchSigningInput(const std::vector<Bytes>& message_ids, const std::vector<crypto::Hash32>& envelope_hashes);
+// A CustodyBatch frame signed with `hub_secret`.
+Bytes EncodeCustodyBatch(const std::vector<Bytes>& message_ids, const std::vector<crypto::Hash32>& envelope_hashes,
+                         const crypto::SigningSecret& hub_secret);
 // Verifies the frame and returns a view of it; refuses oversized or malformed bytes.
 Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes);
 

@@ -468,6 +468,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     m_trace->AbortBatch();
     for (const messaging::PreparedFrame& frame : prepared)
       if (Status s = m_messenger->HandleFrame(txn, frame, replies); !s) return s;
+    m_messenger->CustodyReceipts(replies);
     for (size_t i = 0; i < commands.size(); ++i) {
       results[i] = commands[i]->apply(txn);
       if (!results[i] && IsStorageFailure(results[i].error())) return results[i];

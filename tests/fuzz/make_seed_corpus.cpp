@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   Write(dir + "/deliver_frame", protocol::EncodeDeliver(sealed->bytes));
   Write(dir + "/hop_ack", protocol::EncodeHopAck(sealed->message_id, protocol::wire::HopStatus::Rejected,
                                                  Errc::kExpired, "expired"));
+  Write(dir + "/custody_batch", protocol::EncodeCustodyBatch({sealed->message_id}, {crypto::Hash256(sealed->bytes)},
+                                                            a.sign_secret));
   Bytes half(sealed->bytes.begin(), sealed->bytes.begin() + sealed->bytes.size() / 2);
   Write(dir + "/truncated", half);
   if (argc > 2) {

@@ -171,6 +171,50 @@ TEST_F(EnvelopeTest, LinkFramesRoundTripAndGarbageIsRefused) {
   EXPECT_EQ(DecodeLinkFrame(ack, 10).error().code, Errc::kOversized);
 }
 
+TEST_F(EnvelopeTest, ACustodyBatchCarriesOneSignatureThatCoversEveryEntry) {
+  std::vector<Bytes> ids{Bytes(16, 1), Bytes(16, 2), Bytes(16, 3)};
+  std::vector<crypto::Hash32> hashes{crypto::Hash256(AsBytes("a")), crypto::Hash256(AsBytes("b")),
+                                     crypto::Hash256(AsBytes("c"))};
+  Bytes frame = EncodeCustodyBatch(ids, hashes, usa.sign_secret);
+  auto decoded = DecodeLinkFrame(frame, 1 << 20);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  auto& batch = std::get<CustodyBatchFrame>(*decoded);
+  EXPECT_EQ(batch.message_ids, ids);
+  EXPECT_EQ(batch.envelope_hashes, hashes);
+  EXPECT_TRUE(crypto::Verify(usa.pub.sign_public, CustodyBatchSigningInput(batch.message_ids, batch.envelope_hashes),
+                             batch.signature));
+  // Another hash, another order, a dropped entry or another signer: the signature no longer holds.
+  auto swapped = batch;
+  swapped.envelope_hashes[0] = crypto::Hash256(AsBytes("forged"));
+  EXPECT_FALSE(crypto::Verify(usa.pub.sign_public, CustodyBatchSigningInput(swapped.message_ids, swapped.envelope_hashes),
+                              batch.signature));
+  std::swap(swapped.message_ids[0], swapped.message_ids[1]);
+  swapped.envelope_hashes = hashes;
+  EXPECT_FALSE(crypto::Verify(usa.pub.sign_public, CustodyBatchSigningInput(swapped.message_ids, swapped.envelope_hashes),
+                              batch.signature));
+  std::vector<Bytes> fewer(ids.begin(), ids.begin() + 2);
+  std::vector<crypto::Hash32> fewer_hashes(hashes.begin(), hashes.begin() + 2);
+  EXPECT_FALSE(crypto::Verify(usa.pub.sign_public, CustodyBatchSigningInput(fewer, fewer_hashes), batch.signature));
+  EXPECT_FALSE(crypto::Verify(mex.pub.sign_public, CustodyBatchSigningInput(batch.message_ids, batch.envelope_hashes),
+                              batch.signature));
+}
+
+TEST_F(EnvelopeTest, AMalformedCustodyBatchIsRefused) {
+  std::vector<Bytes> ids{Bytes(16, 1)};
+  std::vector<crypto::Hash32> hashes{crypto::Hash256(AsBytes("a"))};
+  // Ids and hashes that do not pair up (one id, two hashes).
+  std::vector<crypto::Hash32> two_hashes{hashes[0], hashes[0]};
+  Bytes mismatched = EncodeCustodyBatch(ids, two_hashes, usa.sign_secret);
+  auto refused = DecodeLinkFrame(mismatched, 1 << 20);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::kMalformed);
+  // An empty batch.
+  EXPECT_FALSE(DecodeLinkFrame(EncodeCustodyBatch({}, {}, usa.sign_secret), 1 << 20));
+  // A truncated frame.
+  Bytes good = EncodeCustodyBatch(ids, hashes, usa.sign_secret);
+  EXPECT_FALSE(DecodeLinkFrame(ByteView(good.data(), good.size() / 2), 1 << 20));
+}
+
 TEST_F(EnvelopeTest, PayloadCheckRefusesUnspecifiedEnumsAndMissingWeapon) {
   wire::TraceRequestT request;
   request.priority = wire::Priority::Routine;
