@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building tracenet needs (Debian 12 packages) and builds it. Idempotent: a second
-# run installs nothing and rebuilds only what changed. Usage: ops/setup.sh [--with-test-tools]
+# run installs nothing and rebuilds only what changed.
+# Usage: ops/setup.sh [--with-test-tools] [--with-rabbitmq]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,10 +9,15 @@ packages=(g++ cmake ninja-build pkgconf git ca-certificates
   libzmq3-dev cppzmq-dev libsodium-dev liblmdb-dev flatbuffers-compiler libflatbuffers-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libpq-dev libcsv-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
-if [[ "${1:-}" == "--with-test-tools" ]]; then
-  # PostgreSQL and Python run the adapter tests against a real server and the example adapter.
-  packages+=(clang libclang-rt-14-dev postgresql python3)
-fi
+for option in "$@"; do
+  case "$option" in
+    # PostgreSQL and Python run the adapter tests against a real server and the example adapter.
+    --with-test-tools) packages+=(clang libclang-rt-14-dev postgresql python3) ;;
+    # The relay comparison (ops/bench/relay_comparison.sh) against Debian's RabbitMQ.
+    --with-rabbitmq) packages+=(rabbitmq-server librabbitmq-dev) ;;
+    *) echo "ops/setup.sh: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
