@@ -13,7 +13,7 @@ namespace tracenet::runtime {
 
 namespace {
 constexpr uint64_t kSweepIntervalMs = 1000;
-constexpr uint64_t kMapReleaseIntervalMs = 10'000;
+constexpr uint64_t kMapReleaseIntervalMs = 1000;
 
 bool IsStorageFailure(const Error& e) { return e.code == Errc::kIo || store::IsMapFull(e); }
 }  // namespace
