@@ -10,7 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "adapters/csv/csv_row_parser.h"
+#include "node/common/csv_row_parser.h"
 #include "adapters/sdk/normalise.h"
 
 namespace tracenet::adapters {

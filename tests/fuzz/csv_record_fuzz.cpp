@@ -4,12 +4,12 @@
 #include <cstdint>
 #include <string_view>
 
-#include "adapters/csv/csv_row_parser.h"
+#include "node/common/csv_row_parser.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   char delimiter = size > 0 && data[0] == ';' ? ';' : ',';
-  tracenet::adapters::CsvRowParser parser(delimiter);
+  tracenet::CsvRowParser parser(delimiter);
   size_t start = 0;
   while (start < text.size()) {
     size_t nl = text.find('\n', start);

@@ -11,7 +11,7 @@
 
 #include "node/common/result.h"
 
-namespace tracenet::adapters {
+namespace tracenet {
 
 class CsvRowParser {
  public:
@@ -38,4 +38,4 @@ class CsvRowParser {
   bool m_row_ended = false;
 };
 
-}  // namespace tracenet::adapters
+}  // namespace tracenet

@@ -1,6 +1,6 @@
-#include "adapters/csv/csv_row_parser.h"
+#include "node/common/csv_row_parser.h"
 
-namespace tracenet::adapters {
+namespace tracenet {
 
 CsvRowParser::CsvRowParser(char delimiter) {
   csv_init(&m_parser, CSV_STRICT | CSV_STRICT_FINI);
@@ -37,4 +37,4 @@ Result<bool> CsvRowParser::Finish() {
   return m_row_ended;
 }
 
-}  // namespace tracenet::adapters
+}  // namespace tracenet
