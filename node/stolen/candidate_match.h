@@ -19,6 +19,7 @@ struct SearchQuery {
   SerialForms serial;  // from SerialFormsOf(raw, /*wildcards=*/true)
   std::string make, calibre, type;  // optional
   bool narrow_by_make = false, narrow_by_calibre = false, narrow_by_type = false;
+  bool approximate = true;  // also look for serials one or two edits away (index: wider key ranges)
 };
 
 struct RecordDescription {

@@ -1,0 +1,125 @@
+// Lost/stolen index load: generates N records (serials in realistic shapes, makes and calibres
+// from the shipped tables), imports them in all-or-nothing batches, then measures exact and
+// approximate (one character wrong) searches for serials that are in the index, and reports
+// import rate, index size on disk and RSS. The in-memory baseline of the same run is the matcher
+// alone: MatchRecord over one pair, the work every candidate costs.
+// Run on demand: build/dev/tests/bench/stolen_bench [--records N] [--searches S] [--dir D]
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "tests/bench/bench_support.h"
+#include "node/stolen/stolen_index.h"
+
+using namespace tracenet;
+using namespace tracenet::stolen;
+using namespace tracenet::bench;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+std::string SerialFor(uint64_t i, std::mt19937_64& rng) {
+  static const char* kPrefixes[] = {"GLK", "SW", "FN", "HK", "RG", "BER", "CZ", "IMI", "AK", "TX", "NR", "ZA", "", "", ""};
+  std::string s = kPrefixes[rng() % 15];
+  std::string digits = std::to_string(1'000'000'000ull + i * 7919 % 1'000'000'000ull).substr(1);
+  s += digits.substr(rng() % 3);
+  if (rng() % 5 == 0) s.push_back("ABCDEFHJKMNPRTUVWXY"[rng() % 19]);
+  return s;
+}
+
+double Us(SteadyClock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t records = 1'000'000, searches = 20'000, batch = 10'000;
+  std::string dir = "/tmp/tracenet-stolen-bench";
+  CLI::App app{"Lost/stolen index: import rate, exact and approximate search latency, size, memory"};
+  app.add_option("--records", records)->capture_default_str();
+  app.add_option("--searches", searches)->capture_default_str();
+  app.add_option("--batch", batch, "Records per all-or-nothing import batch")->capture_default_str();
+  app.add_option("--dir", dir, "Index directory (emptied first)")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  std::filesystem::remove_all(dir);
+  auto index = StolenIndex::Open(dir);
+  if (!index) return std::fprintf(stderr, "%s\n", index.error().message.c_str()), 1;
+
+  static const char* kMakes[] = {"Glock", "Smith & Wesson", "FN Herstal", "Heckler & Koch", "Sturm Ruger", "Beretta",
+                                 "Ceska Zbrojovka", "Taurus", "Norinco", "Zastava"};
+  static const char* kCalibres[] = {"9x19mm", ".45 ACP", "7.62x39mm", "5.56x45mm NATO", ".22 LR", "12 gauge", ".38 Special"};
+  std::mt19937_64 rng(2026);
+  std::vector<std::string> sample;  // serials to search for later
+  auto import_started = SteadyClock::now();
+  std::vector<StolenRecord> chunk;
+  for (size_t i = 0; i < records; ++i) {
+    StolenRecord r;
+    r.owner = "MEMBER-" + std::to_string(i % 40);
+    r.owner_ref = "R" + std::to_string(i);
+    r.serial = SerialFor(i, rng);
+    r.make = kMakes[rng() % 10];
+    r.calibre = kCalibres[rng() % 7];
+    r.type = "pistol";
+    r.event_date = "2025-06-01";
+    if (sample.size() < searches && rng() % std::max<size_t>(1, records / searches) == 0) sample.push_back(r.serial);
+    chunk.push_back(std::move(r));
+    if (chunk.size() == batch || i + 1 == records) {
+      if (Status s = (*index)->Put(chunk); !s) return std::fprintf(stderr, "%s\n", s.error().message.c_str()), 1;
+      chunk.clear();
+    }
+  }
+  double import_s = std::chrono::duration<double>(SteadyClock::now() - import_started).count();
+
+  // Baseline: the matcher on one pair, in memory.
+  auto q = SerialFormsOf("GLK123456789", true).value();
+  auto rec = SerialFormsOf("GLK123456789").value();
+  auto base_started = SteadyClock::now();
+  size_t base_runs = 200'000;
+  for (size_t i = 0; i < base_runs; ++i)
+    if (!MatchRecord({q, "Glock", "9mm", "", false, false, false}, {rec, "Glock", "9x19mm", "pistol"})) return 1;
+  double base_us = Us(SteadyClock::now() - base_started) / base_runs;
+
+  auto run = [&](bool approximate, std::vector<uint64_t>& lat, size_t& found) {
+    std::mt19937_64 pick(7);
+    auto started = SteadyClock::now();
+    for (const std::string& serial : sample) {
+      std::string s = serial;
+      if (approximate) s[s.size() / 2] = s[s.size() / 2] == '7' ? '3' : '7';  // one character misread
+      SearchQuery query{SerialFormsOf(s, true).value(), "", "", "", false, false, false, approximate};
+      auto t0 = SteadyClock::now();
+      auto r = (*index)->Search(query, 20);
+      lat.push_back(static_cast<uint64_t>(Us(SteadyClock::now() - t0) * 1000));
+      if (r)
+        for (const SearchHit& h : r->hits)
+          if (h.record.serial == serial) {
+            ++found;
+            break;
+          }
+    }
+    return sample.size() / std::chrono::duration<double>(SteadyClock::now() - started).count();
+  };
+  std::vector<uint64_t> exact_ns, approx_ns;
+  size_t exact_found = 0, approx_found = 0;
+  double exact_rate = run(false, exact_ns, exact_found);
+  double approx_rate = run(true, approx_ns, approx_found);
+  uintmax_t bytes = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir))
+    if (f.is_regular_file()) bytes += f.file_size();
+  long rss = RssKiB(::getpid(), "VmRSS"), heap = RssKiB(::getpid());
+  long mapped = RssKiB(::getpid(), "RssFile");
+
+  std::printf("records:            %zu imported in %.1f s = %.0f records/s (all-or-nothing batches of %zu)\n", records,
+              import_s, records / import_s, batch);
+  std::printf("index on disk:      %.1f MiB (%.0f bytes per record)\n", bytes / 1048576.0,
+              static_cast<double>(bytes) / static_cast<double>(records));
+  std::printf("exact search:       (equal after normalisation, NCIC or confusables) %zu serials, %zu found, %.0f searches/s, p50 %.3f ms, p99 %.3f ms\n", sample.size(),
+              exact_found, exact_rate, Percentile(exact_ns, 0.5) / 1e6, Percentile(exact_ns, 0.99) / 1e6);
+  std::printf("approximate search: one character wrong, %zu found, %.0f searches/s, p50 %.3f ms, p99 %.3f ms\n",
+              approx_found, approx_rate, Percentile(approx_ns, 0.5) / 1e6, Percentile(approx_ns, 0.99) / 1e6);
+  std::printf("baseline:           MatchRecord on one pair in memory %.2f us; exact search p50 = %.0fx that\n", base_us,
+              Percentile(exact_ns, 0.5) / 1e3 / base_us);
+  std::printf("memory:             RSS %ld KiB (%ld KiB heap, %ld KiB mapped index pages)\n", rss, heap, mapped);
+  std::filesystem::remove_all(dir);
+  return exact_found == sample.size() ? 0 : 1;
+}

@@ -1,0 +1,145 @@
+// The lost/stolen index on a real LMDB file: every matching rule finds its record through the
+// index keys among thousands of others, updates re-index, removals unindex, and bad records
+// are refused without touching what is stored.
+#include "node/stolen/stolen_index.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "tests/support/temp_dir.h"
+
+namespace tracenet::stolen {
+namespace {
+
+using ::tracenet::test_support::FreshTempDir;
+
+StolenRecord Record(std::string ref, std::string serial, std::string make = "Glock", std::string calibre = "9x19mm") {
+  StolenRecord r;
+  r.owner = "KEN-NFB";
+  r.owner_ref = std::move(ref);
+  r.serial = std::move(serial);
+  r.make = std::move(make);
+  r.calibre = std::move(calibre);
+  r.type = "pistol";
+  return r;
+}
+
+SearchQuery Query(const std::string& serial, std::string make = "", std::string calibre = "") {
+  return {SerialFormsOf(serial, true).value(), std::move(make), std::move(calibre), "", false, false, false};
+}
+
+class StolenIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = StolenIndex::Open(FreshTempDir("stolen_index"));
+    ASSERT_TRUE(opened) << opened.error().message;
+    index = std::move(*opened);
+    // Thousands of unrelated records, so a rule has to find its record through the keys.
+    std::mt19937 rng(11);
+    std::vector<StolenRecord> noise;
+    for (int i = 0; i < 5000; ++i) {
+      std::string serial = "N";
+      for (int k = 0; k < 9; ++k) serial.push_back("0123456789ACDEFHJKMNPRTUVWXY"[rng() % 28]);
+      noise.push_back(Record("noise-" + std::to_string(i), serial));
+    }
+    noise.push_back(Record("target", "GLK482913", "Smith & Wesson", "9mm Luger"));
+    ASSERT_TRUE(index->Put(noise));
+  }
+  // The refs of the hits for `q`.
+  std::vector<std::string> Refs(const SearchQuery& q) {
+    auto r = index->Search(q);
+    EXPECT_TRUE(r) << r.error().message;
+    std::vector<std::string> refs;
+    if (r)
+      for (const SearchHit& h : r->hits) refs.push_back(h.record.owner_ref);
+    return refs;
+  }
+  bool Finds(const std::string& serial) {
+    auto refs = Refs(Query(serial));
+    return std::find(refs.begin(), refs.end(), "target") != refs.end();
+  }
+  std::unique_ptr<StolenIndex> index;
+};
+
+TEST_F(StolenIndexTest, EveryRuleFindsTheRecordThroughTheIndex) {
+  EXPECT_TRUE(Finds("glk-482 913"));   // normalised
+  EXPECT_TRUE(Finds("GLK48291J3"));    // letter between digits
+  EXPECT_TRUE(Finds("GLK4B29I3"));     // confusables B->8, I->1
+  EXPECT_TRUE(Finds("GLK48?9?3"));     // obliterated positions
+  EXPECT_TRUE(Finds("GLK48*"));        // prefix
+  EXPECT_TRUE(Finds("*82913"));        // suffix
+  EXPECT_TRUE(Finds("XLK482913"));     // one edit in the first third
+  EXPECT_TRUE(Finds("GLK487913"));     // one edit in the middle
+  EXPECT_TRUE(Finds("GLK48291"));      // last character lost
+  EXPECT_TRUE(Finds("XLK482917"));     // two edits: first and last third (middle intact)
+  EXPECT_TRUE(Finds("GLX482917"));     // two edits around the middle: prefix or suffix range
+  EXPECT_FALSE(Finds("QQQ482999"));    // three edits
+  EXPECT_FALSE(Finds("ZZ9999999"));
+}
+
+TEST_F(StolenIndexTest, AnExactSearchLeavesOutWhatIsOnlyClose) {
+  SearchQuery exact = Query("GLK4B29I3");  // confusables still count as equal
+  exact.approximate = false;
+  auto refs = Refs(exact);
+  EXPECT_EQ(refs, std::vector<std::string>{"target"});
+  exact = Query("GLK487913");  // one edit away: only an approximate search finds it
+  exact.approximate = false;
+  EXPECT_TRUE(Refs(exact).empty());
+}
+
+TEST_F(StolenIndexTest, CandidatesComeBestFirstWithReasonsAndAliases) {
+  ASSERT_TRUE(index->Put({Record("near", "GLK482918", "Glock")}));
+  auto r = index->Search(Query("GLK482913", "S&W", "9mm Parabellum"));
+  ASSERT_TRUE(r);
+  ASSERT_GE(r->hits.size(), 2u);
+  EXPECT_EQ(r->hits[0].record.owner_ref, "target");
+  EXPECT_EQ(r->hits[0].candidate.score, 100);
+  std::string reasons;
+  for (const std::string& why : r->hits[0].candidate.reasons) reasons += why + "; ";
+  EXPECT_NE(reasons.find("make alias S&W = Smith & Wesson"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("calibre equivalent"), std::string::npos) << reasons;
+  EXPECT_EQ(r->hits[1].record.owner_ref, "near");
+  EXPECT_LT(r->hits[1].candidate.score, r->hits[0].candidate.score);
+}
+
+TEST_F(StolenIndexTest, AnUpdateReindexesAndARemovalUnindexes) {
+  StolenRecord moved = Record("target", "ZX7710442");
+  moved.status = "located";
+  ASSERT_TRUE(index->Put({moved}));
+  EXPECT_FALSE(Finds("GLK482913"));
+  auto refs = Refs(Query("ZX7710442"));
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(index->Get("KEN-NFB", "target").value()->status, "located");
+  auto removed = index->Remove("KEN-NFB", "target");
+  ASSERT_TRUE(removed && *removed);
+  EXPECT_TRUE(Refs(Query("ZX7710442")).empty());
+  EXPECT_FALSE(index->Get("KEN-NFB", "target").value().has_value());
+  EXPECT_FALSE(*index->Remove("KEN-NFB", "target"));
+}
+
+TEST_F(StolenIndexTest, ABadRecordIsRefusedAndItsBatchLeavesNothing) {
+  size_t before = index->size();
+  StolenRecord bad = Record("bad", "\xff\xfe");
+  auto s = index->Put({Record("ok-1", "AA1234567"), bad});
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find("record 2 (bad): serial"), std::string::npos) << s.error().message;
+  EXPECT_EQ(index->size(), before);
+  EXPECT_FALSE(index->Get("KEN-NFB", "ok-1").value().has_value());  // all or nothing
+  StolenRecord oversized = Record("big", "AB123456");
+  oversized.remarks = std::string(5000, 'x');
+  EXPECT_NE(index->Put({oversized}).error().message.find("remarks is longer"), std::string::npos);
+  StolenRecord category = Record("cat", "AB123456");
+  category.category = "borrowed";
+  EXPECT_FALSE(index->Put({category}));
+  EXPECT_TRUE(Finds("GLK482913"));  // what was stored is intact
+}
+
+TEST_F(StolenIndexTest, APatternWithoutKnownEndsIsRefused) {
+  auto r = index->Search(Query("?L*3"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace tracenet::stolen
