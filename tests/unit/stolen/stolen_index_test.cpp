@@ -111,6 +111,10 @@ TEST_F(StolenIndexTest, AnUpdateReindexesAndARemovalUnindexes) {
   auto refs = Refs(Query("ZX7710442"));
   ASSERT_EQ(refs.size(), 1u);
   EXPECT_EQ(index->Get("KEN-NFB", "target").value()->status, "located");
+  // The same record twice in one batch: the later version wins, the earlier leaves no key.
+  ASSERT_TRUE(index->Put({Record("twice", "QW1234567"), Record("twice", "QW7654321")}));
+  EXPECT_TRUE(Refs(Query("QW1234567")).empty());
+  EXPECT_EQ(Refs(Query("QW7654321")), std::vector<std::string>{"twice"});
   auto removed = index->Remove("KEN-NFB", "target");
   ASSERT_TRUE(removed && *removed);
   EXPECT_TRUE(Refs(Query("ZX7710442")).empty());
