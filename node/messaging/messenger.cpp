@@ -356,25 +356,22 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
     return Status::Ok();
   }
   if (ack.status == wire::HopStatus::Accepted) {
-    std::string custody;
     const protocol::PeerKeys* hop = m_keys->FindPeer(peer);
     if (hop && hop->role == "hub") {
-      // A hub proves custody with a signature over the message id and the envelope we sent it.
+      // A hub proves custody of what it relays with a signed CustodyBatch; a plain acceptance
+      // settles only a message addressed to the hub itself.
       auto entry = m_store.GetOutboxEntry(txn, ack.message_id);
       if (!entry) return entry.error();
-      bool valid = *entry && !ack.custody_signature.empty() &&
-                   crypto::Verify(hop->sign_public,
-                                  protocol::CustodySigningInput(ack.message_id, crypto::Hash256((*entry)->envelope)),
-                                  ack.custody_signature);
-      if (!valid) {
-        // Without a valid receipt the hub has not proved custody: keep the message and retry.
-        m_log_limiter.Warn("custody:" + peer, "event=custody_receipt_invalid peer={} msg={} reason=\"{}\"", peer,
-                           ShortId(ack.message_id), ack.custody_signature.empty() ? "missing" : "does not verify");
+      auto envelope = *entry ? protocol::ParseEnvelope((*entry)->envelope, m_options.max_message_bytes)
+                             : Result<protocol::EnvelopeView>(MakeError(Errc::kNotFound, "not in the outbox"));
+      if (!envelope || envelope->header.recipient != peer) {
+        m_log_limiter.Warn("custody:" + peer, "event=custody_receipt_missing peer={} msg={} reason=\"a hub accepted a "
+                           "message for another member without a signed custody receipt; kept and retried\"",
+                           peer, ShortId(ack.message_id));
         return Status::Ok();
       }
-      custody = "custody receipt signed by " + peer;
     }
-    return Settle(txn, peer, ack.message_id, custody);
+    return Settle(txn, peer, ack.message_id, "");
   }
   if (Status s = Bury(txn, peer, ack.message_id,
                       "refused by " + peer + ": " + std::string(ErrcName(ack.error)) + " (" + ack.detail + ")");

@@ -31,14 +31,6 @@ Bytes EncodeHello(std::string_view member) {
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 
-Bytes CustodySigningInput(ByteView message_id, const crypto::Hash32& envelope_hash) {
-  static constexpr char kLabel[] = "tracenet-custody-v1";
-  Bytes input(kLabel, kLabel + sizeof kLabel);  // includes the NUL
-  input.insert(input.end(), message_id.begin(), message_id.end());
-  input.insert(input.end(), envelope_hash.begin(), envelope_hash.end());
-  return input;
-}
-
 Bytes CustodyBatchSigningInput(const std::vector<Bytes>& message_ids, const std::vector<crypto::Hash32>& envelope_hashes) {
   static constexpr char kLabel[] = "tracenet-custody-batch-v1";
   Bytes input(kLabel, kLabel + sizeof kLabel);  // includes the NUL
@@ -79,12 +71,11 @@ Bytes EncodeDirectoryRequest(uint64_t have_version) {
 }
 
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
-                   std::string_view detail, ByteView custody_signature) {
+                   std::string_view detail) {
   flatbuffers::FlatBufferBuilder b(192 + detail.size());
-  auto signature = custody_signature.empty() ? 0 : b.CreateVector(custody_signature.data(), custody_signature.size());
   auto ack = wire::CreateHopAck(b, b.CreateVector(message_id.data(), message_id.size()), status,
                                 error ? ToWireError(*error) : wire::ErrorCode::Unspecified,
-                                b.CreateString(detail.data(), detail.size()), signature);
+                                b.CreateString(detail.data(), detail.size()));
   b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::HopAck, ack.Union()));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -113,10 +104,6 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
     ack.has_error = a->error() != wire::ErrorCode::Unspecified;
     ack.error = FromWireError(a->error());
     if (a->detail()) ack.detail = a->detail()->str();
-    if (a->custody_signature()) {
-      if (a->custody_signature()->size() != 64) return MakeError(Errc::kMalformed, "HopAck custody_signature must be 64 bytes");
-      ack.custody_signature.assign(a->custody_signature()->begin(), a->custody_signature()->end());
-    }
     return LinkFrameView(std::move(ack));
   }
   if (frame->body_as_Hello()) return LinkFrameView(HelloFrame{});

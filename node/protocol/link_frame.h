@@ -24,7 +24,6 @@ struct HopAckFrame {
   Errc error = Errc::kInternal;  // meaningful unless status is Accepted without error
   bool has_error = false;
   std::string detail;
-  Bytes custody_signature;  // from a hub; empty otherwise
 };
 
 // Custody of many envelopes from one link, under one hub signature (see CustodyBatch).
@@ -51,9 +50,7 @@ Bytes EncodeHello(std::string_view member);
 Bytes EncodeDirectoryUpdate(ByteView signed_directory);
 Bytes EncodeDirectoryRequest(uint64_t have_version);
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
-                   std::string_view detail, ByteView custody_signature = {});
-// What a hub's custody receipt signs: the message id and the hash of the envelope it holds.
-Bytes CustodySigningInput(ByteView message_id, const crypto::Hash32& envelope_hash);
+                   std::string_view detail);
 // What a CustodyBatch signs: every (message id, envelope hash) pair, in order.
 Bytes CustodyBatchSigningInput(const std::vector<Bytes>& message_ids, const std::vector<crypto::Hash32>& envelope_hashes);
 // A CustodyBatch frame signed with `hub_secret`.

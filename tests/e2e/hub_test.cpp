@@ -57,6 +57,11 @@ TEST(HubTest, OutboundOnlyMembersTraceThroughAHubThatCannotReadAnything) {
   // Request, acknowledgement, response and receipts each way all went through the hub.
   EXPECT_GE(d.f.Status("HUB-LYON")["counters"]["relayed"].get<uint64_t>(), 4u);
 
+  // A trace addressed to the hub itself is settled by its plain acceptance (no custody to prove).
+  std::string to_hub = d.f.Submit("MEX-FGR", "HUB-LYON", "HUB-1", "Glock");
+  Json hub_case = d.f.WaitCase("MEX-FGR", to_hub, [](const Json& c) { return c["state"] == "acknowledged"; });
+  EXPECT_TRUE(SentVia(hub_case, "HUB-LYON")) << "the hop was settled: " << hub_case["timeline"].dump();
+
   // The hub stores and logs headers only.
   d.f.Stop("HUB-LYON");
   std::string hub_dir = d.f.layout("HUB-LYON").dir;
