@@ -90,6 +90,37 @@ TEST(IdentityTest, RotationKeepsTheOldKeysAsPreviousAndTheStorageKey) {
   EXPECT_EQ(LoadIdentity(dir + "/previous")->pub.sign_public, old.pub.sign_public);
 }
 
+TEST(IdentityTest, ARotationInterruptedWhileInstallingFinishesWithTheStagedKeys) {
+  ASSERT_TRUE(Init());
+  std::string dir = FreshTempDir("identity_rotate_half");
+  Identity old = GenerateIdentity();
+  ASSERT_TRUE(WriteIdentity(dir, old));
+  Identity staged = GenerateIdentity();
+  staged.storage_key = old.storage_key;
+  ASSERT_TRUE(WriteIdentity(dir + "/previous", old));
+  ASSERT_TRUE(WriteIdentity(dir + "/.rotating", staged));
+  // The sign key was already installed when the process died.
+  std::filesystem::rename(dir + "/.rotating/sign.key", dir + "/sign.key");
+  auto rotated = RotateIdentity(dir);
+  ASSERT_TRUE(rotated) << rotated.error().message;
+  EXPECT_EQ(rotated->pub.sign_public, staged.pub.sign_public);
+  EXPECT_EQ(rotated->pub.enc_public, staged.pub.enc_public);
+  EXPECT_EQ(rotated->pub.transport_public, staged.pub.transport_public);
+  EXPECT_EQ(LoadIdentity(dir + "/previous")->pub.enc_public, old.pub.enc_public);
+}
+
+TEST(IdentityTest, AnUnreadablePreviousKeyDirectoryStopsARotation) {
+  ASSERT_TRUE(Init());
+  std::string dir = FreshTempDir("identity_rotate_bad_previous");
+  Identity old = GenerateIdentity();
+  ASSERT_TRUE(WriteIdentity(dir, old));
+  std::filesystem::create_directories(dir + "/previous");  // empty: its keys are gone
+  auto rotated = RotateIdentity(dir);
+  ASSERT_FALSE(rotated);
+  EXPECT_NE(rotated.error().message.find("previous"), std::string::npos) << rotated.error().message;
+  EXPECT_EQ(LoadIdentity(dir)->pub.sign_public, old.pub.sign_public);  // the current keys are untouched
+}
+
 TEST(IdentityTest, ARotationInterruptedAfterSavingThePreviousKeysCanBeRunAgain) {
   ASSERT_TRUE(Init());
   std::string dir = FreshTempDir("identity_rotate_resume");
