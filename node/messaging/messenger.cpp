@@ -16,7 +16,6 @@ namespace wire = protocol::wire;
 using protocol::HopAckFrame;
 
 namespace {
-std::string IdKey(ByteView id) { return std::string(AsString(id)); }
 std::string ShortId(ByteView id) { return ToHex(id).substr(0, 12); }
 }  // namespace
 

@@ -218,6 +218,8 @@ class Messenger final : public Outgoing {
   // The envelope's final recipient, kept with each queued message when a router may move it.
   std::string RecipientOf(ByteView envelope) const;
   PeerQueue& QueueFor(const std::string& peer);
+  // A message id as a map key.
+  static std::string IdKey(ByteView id) { return std::string(AsString(id)); }
   // Tracks a newly queued entry: in memory while the peer's resident window has room and nothing
   // older waits in LMDB, otherwise counted as spilled.
   void Admit(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame);

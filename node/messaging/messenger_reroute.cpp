@@ -16,7 +16,7 @@ Messenger::PeerQueue& Messenger::QueueFor(const std::string& peer) {
 }
 
 std::string Messenger::RecipientOf(ByteView envelope) const {
-  if (!m_router) return {};
+  if (!m_router || m_relays) return {};  // only a member that may reroute needs it
   auto view = protocol::ParseEnvelope(envelope, m_options.max_message_bytes);
   return view ? view->header.recipient : std::string();
 }
@@ -26,10 +26,11 @@ Status Messenger::RerouteStranded(store::Txn& txn, size_t limit) {
   uint64_t now = m_clock.NowMs();
   size_t moved = 0;
   for (auto& [peer, q] : m_queues) {
+    if (moved >= limit) break;
     if (q.up || q.by_seq.empty() || now < q.down_since_ms + m_options.reroute_after_ms) continue;
     std::map<std::string, std::string> hop_for;  // recipient -> next hop now, asked once each
     for (const auto& [seq, p] : q.by_seq) {
-      if (moved >= limit) return Status::Ok();
+      if (moved >= limit) break;
       if (p.recipient.empty() || p.recipient == peer) continue;  // for the hop itself: nowhere else
       auto [hop, fresh] = hop_for.try_emplace(p.recipient);
       if (fresh) hop->second = NextHop(p.recipient);
@@ -39,7 +40,7 @@ Status Messenger::RerouteStranded(store::Txn& txn, size_t limit) {
       if (!*entry) continue;
       auto removed = m_store.RemoveFromOutbox(txn, p.message_id);
       if (!removed) return removed.error();
-      m_batch.removed.emplace_back(peer, std::string(p.message_id.begin(), p.message_id.end()));
+      m_batch.removed.emplace_back(peer, IdKey(p.message_id));
       store::OutboxEntry moved_entry = std::move(**entry);
       moved_entry.peer = hop->second;
       if (Status s = AddEntry(txn, std::move(moved_entry)); !s) return s;

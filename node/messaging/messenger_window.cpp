@@ -7,10 +7,6 @@
 #include "node/messaging/messenger.h"
 
 namespace tracenet::messaging {
-namespace {
-std::string IdKey(ByteView id) { return std::string(AsString(id)); }
-}  // namespace
-
 void Messenger::Admit(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame) {
   ++m_outbox_size;
   if (q.spilled > 0 || q.by_seq.size() >= m_options.resident_per_peer) {

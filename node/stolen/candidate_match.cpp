@@ -55,7 +55,7 @@ std::optional<Candidate> MatchSerial(const SerialForms& q, const SerialForms& r)
   if (q.ncic == r.ncic) {
     c.score = 95;
     std::string why = "serial equal after";
-    bool o = q.o_read_as_zero != r.o_read_as_zero || (q.o_read_as_zero && r.o_read_as_zero);
+    bool o = q.o_read_as_zero || r.o_read_as_zero;
     std::string letters = q.letters_between_digits + r.letters_between_digits;
     if (o) why += " O\u21920";
     if (!letters.empty()) why += std::string(o ? " and" : "") + " ignoring letters between digits (" + letters + ")";

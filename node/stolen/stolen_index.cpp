@@ -65,19 +65,6 @@ Status StolenIndex::Unindex(store::Txn& txn, const Bytes& key, const StolenRecor
   return Status::Ok();
 }
 
-Status StolenIndex::Put(store::Txn& txn, const StolenRecord& record) {
-  if (Status s = ValidateRecord(record); !s) return s;
-  Bytes key = RecordKey(record.owner, record.owner_ref);
-  if (auto old = txn.Get(m_env->table("records"), key))
-    if (auto decoded = DecodeRecord(*old))
-      if (Status s = Unindex(txn, key, *decoded); !s) return s;
-  if (Status s = txn.Put(m_env->table("records"), key, EncodeRecord(record)); !s) return s;
-  Keys k = KeysOf(SerialFormsOf(record.serial).value());
-  for (auto [table, text] : {std::pair{"by_skeleton", &k.skeleton}, {"by_reversed", &k.reversed}, {"by_middle", &k.middle}})
-    if (Status s = txn.Put(m_env->table(table), Join(*text, key), {}); !s) return s;
-  return Status::Ok();
-}
-
 Status StolenIndex::Put(const std::vector<StolenRecord>& records) {
   // A batch is written table by table in key order: B-tree inserts in order touch each page
   // once instead of jumping across the tree for every record.

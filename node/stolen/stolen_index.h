@@ -38,7 +38,6 @@ class StolenIndex {
 
   // Adds or replaces records (by owner and owner_ref) in one transaction: all or none.
   Status Put(const std::vector<StolenRecord>& records);
-  Status Put(store::Txn& txn, const StolenRecord& record);
   Result<bool> Remove(const std::string& owner, const std::string& owner_ref);
   Result<std::optional<StolenRecord>> Get(const std::string& owner, const std::string& owner_ref) const;
   size_t size() const;

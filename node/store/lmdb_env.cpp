@@ -61,6 +61,8 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& path,
   MDB_envinfo info;
   mdb_env_info(env->m_env, &info);
   env->m_map_size = info.me_mapsize;
+  std::error_code ec;
+  env->m_data_file = std::filesystem::weakly_canonical(path + "/data.mdb", ec).string();
 
   MDB_txn* txn = nullptr;
   rc = mdb_txn_begin(env->m_env, nullptr, 0, &txn);
@@ -124,7 +126,7 @@ size_t Env::ReleaseMappedPages() const {
   // LMDB does not say where it mapped the file (me_mapaddr is set only for MDB_FIXEDMAP): the
   // kernel does, in /proc/self/maps, as the mapping whose file is our data.mdb.
   std::ifstream maps("/proc/self/maps");
-  const std::string file = std::filesystem::weakly_canonical(m_path + "/data.mdb").string();
+  const std::string& file = m_data_file;
   std::string line;
   size_t released = 0;
   while (std::getline(maps, line)) {

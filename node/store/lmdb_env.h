@@ -60,6 +60,7 @@ class Env {
   Env() = default;
   MDB_env* m_env = nullptr;
   std::string m_path;
+  std::string m_data_file;  // canonical path of data.mdb, as /proc/self/maps names it
   size_t m_map_size = 0;
   std::vector<Table> m_tables;
   // Growing the map needs no transaction open in the process: readers hold it shared.

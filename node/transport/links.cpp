@@ -1,5 +1,7 @@
 #include "node/transport/links.h"
 
+#include <atomic>
+
 #include <spdlog/spdlog.h>
 
 #include <cstring>
@@ -66,7 +68,9 @@ void Links::AddPeer(const std::string& peer_id, const std::string& endpoint,
   SetCurveKey(s, ZMQ_CURVE_SERVERKEY, server_key);
   SetCurveKey(s, ZMQ_CURVE_PUBLICKEY, m_identity.pub.transport_public);
   s.setsockopt(ZMQ_CURVE_SECRETKEY, m_identity.transport_secret.data(), 32);
-  std::string monitor_endpoint = "inproc://tracenet-monitor-" + std::to_string(++m_monitor_counter);
+  // inproc names are per ZeroMQ context, which several Links may share: number them process-wide.
+  static std::atomic<uint64_t> monitors{0};
+  std::string monitor_endpoint = "inproc://tracenet-monitor-" + std::to_string(++monitors);
   zmq_socket_monitor(s.handle(), monitor_endpoint.c_str(),
                      ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
                          ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |

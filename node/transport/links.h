@@ -88,7 +88,6 @@ class Links {
   std::map<std::string, PeerLink> m_peers;
   std::map<std::string, std::string> m_inbound;  // member id -> routing id of its connection to our listener
   uint64_t m_unauthenticated_dropped = 0;
-  int m_monitor_counter = 0;
   LogLimiter m_log_limiter;
 };
 

@@ -195,6 +195,7 @@ int main(int argc, char** argv) {
   auto usa = *WaitForApi((*layout)[1]);
   auto deadline = SteadyClock::now() + std::chrono::seconds(300);
   int empty_in_a_row = 0;
+  SteadyClock::time_point first_empty;  // the first of the empty polls that ended the wait
   while (SteadyClock::now() < deadline && empty_in_a_row < 2) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto a = mex.Get("/v1/status"), b = usa.Get("/v1/status");
@@ -204,8 +205,9 @@ int main(int argc, char** argv) {
       empty = empty && h && (*h)["outbox"] == 0;
     }
     empty_in_a_row = empty ? empty_in_a_row + 1 : 0;
+    if (empty_in_a_row == 1) first_empty = SteadyClock::now();
   }
-  if (offline_recipient) drain_seconds = std::chrono::duration<double>(SteadyClock::now() - drain_started).count() - 1.0;
+  if (offline_recipient) drain_seconds = std::chrono::duration<double>(first_empty - drain_started).count();
   double cpu_used = cpu_of_all(nodes) - cpu_before;
   uint64_t relayed = hub_relayed() - relayed_before;
   long hub_rss = via_hub ? RssKiB(nodes[2].pid()) : 0;

@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
   double seal_us = std::chrono::duration<double, std::micro>(SteadyClock::now() - seal_started).count() / messages;
 
   double cpu_before = CpuSeconds(hub_process.pid());
-  std::vector<uint64_t> sent_at(messages), confirm_us, deliver_us;
+  std::vector<std::atomic<uint64_t>> sent_at(messages);  // written by the sender, read by the recipient thread
+  std::vector<uint64_t> confirm_us, deliver_us;
   confirm_us.reserve(messages);
   deliver_us.reserve(messages);
   std::mutex deliver_mutex;
