@@ -6,100 +6,119 @@
 namespace tracenet::stolen {
 namespace {
 
-const std::vector<std::string> kTables = {"records", "by_skeleton", "by_reversed", "by_middle"};
+const std::vector<std::string> kTables = {"records", "by_ref", "by_skeleton", "by_reversed", "by_pairs", "meta"};
 constexpr size_t kScanLimit = 20000;  // index entries per key range, to bound a search's time
+const Bytes kNextIdKey = {'n', 'e', 'x', 't', '_', 'i', 'd'};
 
-Bytes RecordKey(const std::string& owner, const std::string& owner_ref) {
+const char* TableOf(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kSkeleton: return "by_skeleton";
+    case KeyKind::kReversed: return "by_reversed";
+    case KeyKind::kPair: return "by_pairs";
+  }
+  return "";
+}
+
+Bytes RefKey(const std::string& owner, const std::string& owner_ref) {
   Bytes key(owner.begin(), owner.end());
   key.push_back(0);
   key.insert(key.end(), owner_ref.begin(), owner_ref.end());
   return key;
 }
 
-Bytes Join(std::string_view text, const Bytes& record_key) {
-  Bytes key(text.begin(), text.end());
-  key.push_back(0);
-  key.insert(key.end(), record_key.begin(), record_key.end());
-  return key;
-}
-
-std::string Reversed(std::string s) {
-  std::reverse(s.begin(), s.end());
-  return s;
-}
-
-// The middle third of a serial of `length` characters: [length / 3, 2 * length / 3).
-std::pair<size_t, size_t> MiddleThird(size_t length) { return {length / 3, 2 * length / 3}; }
-
-std::string MiddleKeyText(size_t length, std::string_view middle) {
-  return std::string(1, static_cast<char>(std::min<size_t>(length, 255))) + std::string(middle);
-}
-
-struct Keys {
-  std::string skeleton, reversed, middle;
-};
-
-Keys KeysOf(const SerialForms& f) {
-  auto [a, b] = MiddleThird(f.skeleton.size());
-  return {f.skeleton, Reversed(f.skeleton), MiddleKeyText(f.skeleton.size(), f.skeleton.substr(a, b - a))};
+std::optional<RecordId> IdOf(const store::Txn& txn, const store::Env& env, const Bytes& ref_key) {
+  auto v = txn.Get(env.table("by_ref"), ref_key);
+  if (!v || v->size() != 4) return std::nullopt;
+  return RecordIdFromKey(*v);
 }
 
 }  // namespace
 
 Result<std::unique_ptr<StolenIndex>> StolenIndex::Open(const std::string& dir) {
-  auto env = store::Env::Open(dir, kTables, size_t{1} << 30);
+  auto env = store::Env::Open(dir, kTables, size_t{1} << 30, /*write_map=*/true);
   if (!env) return env.error();
   std::unique_ptr<StolenIndex> index(new StolenIndex());
   index->m_env = std::move(*env);
   return index;
 }
 
-Status StolenIndex::Unindex(store::Txn& txn, const Bytes& key, const StolenRecord& old) {
+Status StolenIndex::Unindex(store::Txn& txn, RecordId id, const StolenRecord& old) {
   auto forms = SerialFormsOf(old.serial);
   if (!forms) return Status::Ok();  // never indexed
-  Keys k = KeysOf(*forms);
-  for (auto [table, text] : {std::pair{"by_skeleton", &k.skeleton}, {"by_reversed", &k.reversed}, {"by_middle", &k.middle}}) {
-    auto removed = txn.Delete(m_env->table(table), Join(*text, key));
-    if (!removed) return removed.error();
-  }
+  for (const IndexKey& k : KeysOfRecord(forms->skeleton))
+    if (auto removed = txn.Delete(m_env->table(TableOf(k.kind)), WithId(k.key, id)); !removed) return removed.error();
   return Status::Ok();
 }
 
-Status StolenIndex::Put(const std::vector<StolenRecord>& records) {
-  // A batch is written table by table in key order: B-tree inserts in order touch each page
-  // once instead of jumping across the tree for every record.
+Result<PreparedBatch> StolenIndex::Prepare(const std::vector<StolenRecord>& records) {
   for (size_t i = 0; i < records.size(); ++i)
     if (Status s = ValidateRecord(records[i]); !s)
       return MakeError(s.error().code, "record " + std::to_string(i + 1) + " (" + records[i].owner_ref + "): " +
                                            s.error().message);
-  std::vector<std::pair<Bytes, Bytes>> rows;
-  std::vector<Bytes> skeleton_keys, reversed_keys, middle_keys;
-  rows.reserve(records.size());
-  std::set<Bytes> in_batch;
-  for (auto it = records.rbegin(); it != records.rend(); ++it) {  // the last version of a record wins
-    const StolenRecord& r = *it;
-    Bytes key = RecordKey(r.owner, r.owner_ref);
-    if (!in_batch.insert(key).second) continue;
-    Keys k = KeysOf(SerialFormsOf(r.serial).value());
-    skeleton_keys.push_back(Join(k.skeleton, key));
-    reversed_keys.push_back(Join(k.reversed, key));
-    middle_keys.push_back(Join(k.middle, key));
-    rows.emplace_back(std::move(key), EncodeRecord(r));
+  std::vector<std::pair<Bytes, const StolenRecord*>> latest;
+  latest.reserve(records.size());
+  for (const StolenRecord& r : records) latest.emplace_back(RefKey(r.owner, r.owner_ref), &r);
+  // Stable, so that of two versions of a record the later one is last and wins.
+  std::stable_sort(latest.begin(), latest.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  PreparedBatch batch;
+  batch.items.reserve(latest.size());
+  for (size_t i = 0; i < latest.size(); ++i) {
+    if (i + 1 < latest.size() && latest[i + 1].first == latest[i].first) continue;
+    const StolenRecord& r = *latest[i].second;
+    auto item = static_cast<uint32_t>(batch.items.size());
+    batch.items.push_back({std::move(latest[i].first), EncodeRecord(r), SerialFormsOf(r.serial).value().skeleton});
+    for (IndexKey& k : KeysOfRecord(batch.items.back().skeleton))
+      batch.keys[static_cast<int>(k.kind)].push_back({std::move(k.key), item});
   }
-  std::sort(rows.begin(), rows.end());
-  for (auto* keys : {&skeleton_keys, &reversed_keys, &middle_keys}) std::sort(keys->begin(), keys->end());
+  // Written table by table in key order: B-tree inserts in order touch each page once instead
+  // of jumping across the tree for every record.
+  for (auto& keys : batch.keys)
+    std::sort(keys.begin(), keys.end(), [](const PreparedBatch::Key& a, const PreparedBatch::Key& b) { return a.text < b.text; });
+  return batch;
+}
+
+Status StolenIndex::Commit(PreparedBatch batch) {
   return m_env->Write([&](store::Txn& txn) -> Status {
-    for (const auto& [key, value] : rows)  // a record replaced: its old keys go first
-      if (auto old = txn.Get(m_env->table("records"), key))
-        if (auto decoded = DecodeRecord(*old))
-          if (Status s = Unindex(txn, key, *decoded); !s) return s;
-    for (const auto& [key, value] : rows)
-      if (Status s = txn.Put(m_env->table("records"), key, value); !s) return s;
-    for (auto [table, keys] : {std::pair{"by_skeleton", &skeleton_keys}, {"by_reversed", &reversed_keys},
-                               {"by_middle", &middle_keys}})
-      for (const Bytes& k : *keys)
-        if (Status s = txn.Put(m_env->table(table), k, {}); !s) return s;
-    return Status::Ok();
+    uint64_t next_id = 1;
+    if (auto v = txn.Get(m_env->table("meta"), kNextIdKey)) next_id = store::U64FromKey(*v);
+    std::vector<RecordId> ids(batch.items.size());
+    std::vector<uint32_t> added;  // items new to the index, by ref; they take increasing ids
+    for (uint32_t i = 0; i < batch.items.size(); ++i) {
+      const PreparedBatch::Item& item = batch.items[i];
+      if (auto existing = IdOf(txn, *m_env, item.ref)) {
+        ids[i] = *existing;
+        if (auto old = txn.Get(m_env->table("records"), RecordIdKey(ids[i])))
+          if (auto decoded = DecodeRecord(*old))
+            if (Status s = Unindex(txn, ids[i], *decoded); !s) return s;
+        if (Status s = txn.Put(m_env->table("records"), RecordIdKey(ids[i]), item.encoded); !s) return s;
+      } else {
+        if (next_id > UINT32_MAX) return MakeError(Errc::kBackpressure, "the lost/stolen index is full (2^32 records)");
+        ids[i] = static_cast<RecordId>(next_id++);
+        added.push_back(i);
+        if (Status s = txn.Put(m_env->table("by_ref"), item.ref, RecordIdKey(ids[i])); !s) return s;
+      }
+    }
+    for (uint32_t i : added)  // above every stored id, in increasing order
+      if (Status s = txn.Append(m_env->table("records"), RecordIdKey(ids[i]), batch.items[i].encoded); !s) return s;
+    for (int kind = 0; kind < 3; ++kind) {
+      auto& keys = batch.keys[kind];
+      // Keys with equal text order by id, which the sort in Prepare could not know.
+      for (size_t a = 0, b; a < keys.size(); a = b) {
+        for (b = a + 1; b < keys.size() && keys[b].text == keys[a].text;) ++b;
+        if (b - a > 1)
+          std::sort(keys.begin() + static_cast<long>(a), keys.begin() + static_cast<long>(b),
+                    [&](const auto& x, const auto& y) { return ids[x.item] < ids[y.item]; });
+      }
+      const store::Table& table = m_env->table(TableOf(static_cast<KeyKind>(kind)));
+      for (const PreparedBatch::Key& k : keys) {
+        const std::string& skeleton = batch.items[k.item].skeleton;
+        ByteView value = static_cast<KeyKind>(kind) == KeyKind::kPair
+                             ? ByteView(reinterpret_cast<const uint8_t*>(skeleton.data()), skeleton.size())
+                             : ByteView();
+        if (Status s = txn.Put(table, WithId(k.text, ids[k.item]), value); !s) return s;
+      }
+    }
+    return txn.Put(m_env->table("meta"), kNextIdKey, store::U64Key(next_id));
   });
 }
 
@@ -107,14 +126,15 @@ Result<bool> StolenIndex::Remove(const std::string& owner, const std::string& ow
   bool removed = false;
   Status s = m_env->Write([&](store::Txn& txn) -> Status {
     removed = false;
-    Bytes key = RecordKey(owner, owner_ref);
-    auto old = txn.Get(m_env->table("records"), key);
-    if (!old) return Status::Ok();
-    if (auto decoded = DecodeRecord(*old))
-      if (Status u = Unindex(txn, key, *decoded); !u) return u;
-    auto deleted = txn.Delete(m_env->table("records"), key);
-    if (!deleted) return deleted.error();
-    removed = *deleted;
+    Bytes ref = RefKey(owner, owner_ref);
+    auto id = IdOf(txn, *m_env, ref);
+    if (!id) return Status::Ok();
+    if (auto old = txn.Get(m_env->table("records"), RecordIdKey(*id)))
+      if (auto decoded = DecodeRecord(*old))
+        if (Status u = Unindex(txn, *id, *decoded); !u) return u;
+    for (auto [table, key] : {std::pair{"records", RecordIdKey(*id)}, {"by_ref", ref}})
+      if (auto deleted = txn.Delete(m_env->table(table), key); !deleted) return deleted.error();
+    removed = true;
     return Status::Ok();
   });
   if (!s) return s.error();
@@ -124,10 +144,10 @@ Result<bool> StolenIndex::Remove(const std::string& owner, const std::string& ow
 Result<std::optional<StolenRecord>> StolenIndex::Get(const std::string& owner, const std::string& owner_ref) const {
   std::optional<StolenRecord> found;
   Status s = m_env->Read([&](store::Txn& txn) -> Status {
-    if (auto v = txn.Get(m_env->table("records"), RecordKey(owner, owner_ref))) {
-      found = DecodeRecord(*v);
-      if (!found) return MakeError(Errc::kIo, "record " + owner + "/" + owner_ref + " is corrupt");
-    }
+    auto id = IdOf(txn, *m_env, RefKey(owner, owner_ref));
+    if (!id) return Status::Ok();
+    if (auto v = txn.Get(m_env->table("records"), RecordIdKey(*id))) found = DecodeRecord(*v);
+    if (!found) return MakeError(Errc::kIo, "record " + owner + "/" + owner_ref + " is corrupt");
     return Status::Ok();
   });
   if (!s) return s.error();
@@ -144,61 +164,43 @@ size_t StolenIndex::size() const {
 }
 
 Result<SearchResult> StolenIndex::Search(const SearchQuery& query, size_t limit) const {
-  const std::string& pattern = query.serial.skeleton;
-  bool wildcards = pattern.find_first_of("?*") != std::string::npos;
-  // Key ranges to read: (table, key prefix, whole text must equal the prefix).
-  struct Range {
-    const char* table;
-    std::string prefix;
-    bool exact;
-  };
-  std::vector<Range> ranges;
+  const std::string& q = query.serial.skeleton;
+  bool wildcards = q.find_first_of("?*") != std::string::npos;
+  std::vector<KeyRange> ranges;
   if (wildcards) {
-    size_t head = pattern.find_first_of("?*");
-    size_t tail = pattern.size() - 1 - pattern.find_last_of("?*");
-    if (head >= 2 && head >= tail) ranges.push_back({"by_skeleton", pattern.substr(0, head), false});
-    else if (tail >= 2) ranges.push_back({"by_reversed", Reversed(pattern.substr(pattern.size() - tail)), false});
-    else return MakeError(Errc::kInvalidArgument, "a pattern needs at least two known characters at its start or end");
+    auto range = PatternRange(q);
+    if (!range) return MakeError(Errc::kInvalidArgument, "a pattern needs at least two known characters at its start or end");
+    ranges.push_back(std::move(*range));
   } else {
-    ranges.push_back({"by_skeleton", pattern, true});
-    size_t n = pattern.size();
-    if (n >= 5 && query.approximate) {  // one or two edits: one third survives intact
-      size_t third = std::max<size_t>(n / 3, 2);
-      ranges.push_back({"by_skeleton", pattern.substr(0, third), false});
-      ranges.push_back({"by_reversed", Reversed(pattern.substr(n - third)), false});
-      for (size_t length = n - std::min<size_t>(n, 2); length <= n + 2; ++length) {
-        auto [a, b] = MiddleThird(length);
-        for (int shift = -2; shift <= 2; ++shift) {
-          long start = static_cast<long>(a) + shift;
-          if (start < 0 || start + static_cast<long>(b - a) > static_cast<long>(n) || b == a) continue;
-          ranges.push_back({"by_middle", MiddleKeyText(length, pattern.substr(static_cast<size_t>(start), b - a)), true});
-        }
-      }
-    }
+    ranges.push_back(ExactRange(q));
+    if (query.approximate && q.size() >= 5)
+      for (KeyRange& r : ApproximateRanges(q)) ranges.push_back(std::move(r));
   }
+  // An entry is worth reading its record when its skeleton could pass MatchRecord's serial rules.
+  auto worth_reading = [&](const std::string& skeleton) {
+    if (wildcards) return WildcardMatch(q, skeleton);
+    return skeleton == q || (query.approximate && EditDistance(q, skeleton, 2) <= 2);
+  };
   SearchResult result;
-  std::set<Bytes> seen;
+  std::set<RecordId> ids;
   Status s = m_env->Read([&](store::Txn& txn) -> Status {
-    for (const Range& range : ranges) {
+    for (const KeyRange& range : ranges) {
       size_t scanned = 0;
-      Bytes from(range.prefix.begin(), range.prefix.end());
-      if (range.exact) from.push_back(0);
-      Status scan = txn.Scan(m_env->table(range.table), from, [&](ByteView k, ByteView) {
-        if (k.size() < from.size() || !std::equal(from.begin(), from.end(), k.begin())) return false;
+      Status scan = txn.Scan(m_env->table(TableOf(range.kind)), range.prefix, [&](ByteView k, ByteView v) {
+        if (k.size() < range.prefix.size() || !std::equal(range.prefix.begin(), range.prefix.end(), k.begin()))
+          return false;
         if (++scanned > kScanLimit) {
           result.truncated = true;
           return false;
         }
         ++result.examined;
-        auto nul = std::find(k.begin() + static_cast<long>(range.prefix.size()), k.end(), uint8_t{0});
-        if (nul == k.end()) return true;
-        seen.emplace(nul + 1, k.end());
+        if (auto entry = ParseEntry(range.kind, k, v); entry && worth_reading(entry->skeleton)) ids.insert(entry->id);
         return true;
       });
       if (!scan) return scan;
     }
-    for (const Bytes& key : seen) {
-      auto value = txn.Get(m_env->table("records"), key);
+    for (RecordId id : ids) {
+      auto value = txn.Get(m_env->table("records"), RecordIdKey(id));
       if (!value) continue;
       auto record = DecodeRecord(*value);
       if (!record) continue;

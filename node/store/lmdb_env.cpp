@@ -46,7 +46,7 @@ uint64_t U64FromKey(ByteView key) {
 
 Result<std::unique_ptr<Env>> Env::Open(const std::string& path,
                                        const std::vector<std::string>& tables,
-                                       size_t initial_map_bytes) {
+                                       size_t initial_map_bytes, bool write_map) {
   if (Status s = MakeDirectories(path, 0700); !s) return s.error();
   std::unique_ptr<Env> env(new Env());
   env->m_path = path;
@@ -56,7 +56,7 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& path,
   mdb_env_set_maxreaders(env->m_env, 256);
   // Keep the larger of the configured size and what the file already uses.
   mdb_env_set_mapsize(env->m_env, initial_map_bytes);
-  rc = mdb_env_open(env->m_env, path.c_str(), MDB_NOTLS, 0600);
+  rc = mdb_env_open(env->m_env, path.c_str(), MDB_NOTLS | (write_map ? MDB_WRITEMAP : 0), 0600);
   if (rc != 0) return LmdbError(rc, "open " + path);
   MDB_envinfo info;
   mdb_env_info(env->m_env, &info);

@@ -30,9 +30,12 @@ struct Table {
 class Env {
  public:
   // Opens (creating if needed) the environment in directory `path` with the given table names.
+  // `write_map` (MDB_WRITEMAP) writes pages in place in the shared map instead of copying them
+  // into malloc'd pages that LMDB then keeps cached for the life of the process: for stores
+  // written in large batches, whose heap would otherwise grow to the largest batch's size.
   static Result<std::unique_ptr<Env>> Open(const std::string& path,
                                            const std::vector<std::string>& tables,
-                                           size_t initial_map_bytes = size_t{64} << 20);
+                                           size_t initial_map_bytes = size_t{64} << 20, bool write_map = false);
   ~Env();
   Env(const Env&) = delete;
   Env& operator=(const Env&) = delete;
