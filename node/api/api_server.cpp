@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include "node/api/api_responses.h"
 #include "node/api/trace_json.h"
 #include "node/common/file_util.h"
 #include "node/trace/lifecycle.h"
@@ -28,28 +29,6 @@ Json DirectoryJson(const runtime::DirectoryStatus& d, uint64_t now_ms) {
 constexpr size_t kMaxBodyBytes = 1 << 20;
 constexpr size_t kHandlerThreads = 64;
 constexpr size_t kMaxBatch = 1000;
-
-void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message) {
-  res.status = http_status;
-  res.set_content(Json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
-}
-
-int HttpStatusFor(Errc code) {
-  switch (code) {
-    case Errc::kInvalidArgument: return 400;
-    case Errc::kNotFound: return 404;
-    case Errc::kBackpressure: return 503;
-    case Errc::kTimeout: return 504;
-    case Errc::kOversized: return 413;
-    case Errc::kUnknownRecipientKey: return 409;
-    default: return 500;
-  }
-}
-
-void SendJson(httplib::Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
 
 }  // namespace
 
@@ -203,6 +182,8 @@ void ApiServer::Routes() {
     if (!version) return SendError(res, 422, ErrcName(version.error().code), "directory refused: " + version.error().message);
     SendJson(res, 200, {{"version", *version}});
   });
+
+  StolenRoutes();
 
   s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();

@@ -163,6 +163,9 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Int("trace", "routine_deadline_hours", c.routine_deadline_hours, 1, 24 * 365));
   TRY(f.Int("trace", "urgent_deadline_hours", c.urgent_deadline_hours, 1, 24 * 365));
   TRY(f.Str("trace", "point_of_contact", c.point_of_contact, false));
+  TRY(f.Int("stolen", "searches_per_minute", c.stolen_searches_per_minute, 1, 1'000'000));
+  TRY(f.Int("stolen", "urgent_confirm_minutes", c.stolen_urgent_confirm_minutes, 1, 24 * 60));
+  TRY(f.Int("stolen", "routine_confirm_minutes", c.stolen_routine_confirm_minutes, 1, 7 * 24 * 60));
   TRY(f.Int("limits", "max_message_bytes", c.max_message_bytes, 4096, 64 << 20));
   TRY(f.Int("limits", "max_outbox", c.max_outbox, 1, 100'000'000));
   TRY(f.Int("limits", "resident_messages_per_peer", c.resident_messages_per_peer, 16, 10'000'000));

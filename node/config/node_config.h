@@ -38,6 +38,10 @@ struct NodeConfig {
   uint64_t routine_deadline_hours = 168;
   uint64_t urgent_deadline_hours = 24;
   std::string point_of_contact;
+  // [stolen] lost/stolen index (hubs host it; every member reports and searches)
+  uint64_t stolen_searches_per_minute = 60;     // per searching member, at the hub
+  uint64_t stolen_urgent_confirm_minutes = 10;  // the owner's deadline to confirm or deny a hit
+  uint64_t stolen_routine_confirm_minutes = 60;
   // [limits]
   size_t max_message_bytes = size_t{1} << 20;
   size_t max_outbox = 1'000'000;

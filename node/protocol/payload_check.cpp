@@ -52,6 +52,39 @@ Status CheckResponse(const wire::TraceResponse* r) {
   return Status::Ok();
 }
 
+Status CheckSignedRecord(const wire::SignedStolenRecord* r) {
+  if (r->owner_signature()->size() != 64) return Invalid("owner_signature must be 64 bytes");
+  return Status::Ok();
+}
+
+Status CheckStolen(wire::MessageKind kind, ByteView payload) {
+  switch (kind) {
+    case wire::MessageKind::StolenPublish: {
+      auto* p = Verified<wire::StolenPublish>(payload);
+      if (!p) return Invalid("payload is not a valid StolenPublish");
+      if (p->records()->size() == 0) return Invalid("a publication must carry at least one record");
+      for (const wire::SignedStolenRecord* r : *p->records())
+        if (Status s = CheckSignedRecord(r); !s) return s;
+      return Status::Ok();
+    }
+    case wire::MessageKind::StolenSearch:
+      return Verified<wire::StolenSearch>(payload) ? Status::Ok() : Invalid("payload is not a valid StolenSearch");
+    case wire::MessageKind::StolenSearchAnswer: {
+      auto* a = Verified<wire::StolenSearchAnswer>(payload);
+      if (!a) return Invalid("payload is not a valid StolenSearchAnswer");
+      if (a->candidates())
+        for (const wire::StolenCandidate* c : *a->candidates())
+          if (Status s = CheckSignedRecord(c->record()); !s) return s;
+      return Status::Ok();
+    }
+    case wire::MessageKind::StolenHitNotice:
+      return Verified<wire::StolenHitNotice>(payload) ? Status::Ok() : Invalid("payload is not a valid StolenHitNotice");
+    case wire::MessageKind::StolenHitDecision:
+      return Verified<wire::StolenHitDecision>(payload) ? Status::Ok() : Invalid("payload is not a valid StolenHitDecision");
+    default: return Invalid("unknown message kind");
+  }
+}
+
 }  // namespace
 
 Status CheckPayload(wire::MessageKind kind, ByteView payload) {
@@ -93,6 +126,12 @@ Status CheckPayload(wire::MessageKind kind, ByteView payload) {
       if (e->code() == wire::ErrorCode::Unspecified) return Invalid("error code must be specified");
       return Status::Ok();
     }
+    case wire::MessageKind::StolenPublish:
+    case wire::MessageKind::StolenSearch:
+    case wire::MessageKind::StolenSearchAnswer:
+    case wire::MessageKind::StolenHitNotice:
+    case wire::MessageKind::StolenHitDecision:
+      return CheckStolen(kind, payload);
     case wire::MessageKind::Unspecified:
       break;
   }

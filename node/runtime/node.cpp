@@ -67,8 +67,9 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   mo.message_ttl_ms = config.message_ttl_seconds ? config.message_ttl_seconds * 1000 : config.message_ttl_hours * 3600 * 1000;
   mo.max_outbox = config.max_outbox;
   mo.resident_per_peer = config.resident_messages_per_peer;
+  if (Status s = node->OpenStolen(); !s) return s.error();
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
-                                                             node->m_counters, *node->m_trace);
+                                                             node->m_counters, *node->m_dispatch);
   node->m_trace->SetOutgoing(node->m_messenger.get());
   if (node->m_directory) {
     if (const directory::Member* self = node->m_directory->current().FindMember(config.id)) node->m_home_hubs = self->home_hubs;

@@ -15,6 +15,7 @@
 #include "node/common/clock.h"
 #include "node/config/node_config.h"
 #include "node/messaging/messenger.h"
+#include "node/runtime/delivery_dispatch.h"
 #include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
 #include "node/trace/trace_service.h"
@@ -65,6 +66,13 @@ class Node {
   // The directory in force, when the node runs on one (empty federation otherwise).
   DirectoryStatus directory_status() const;
   std::string bound_endpoint() const { return m_bound_endpoint; }
+
+  // Lost/stolen (node/stolen_exchange). A command runs in the loop's batch transaction with the
+  // messages it sends and returns once committed; a read runs in a snapshot of its own.
+  using StolenCommandFn = std::function<Status(store::Txn&, stolen::MemberStolenService&, messaging::Outgoing&)>;
+  Status StolenCommand(const StolenCommandFn& fn);
+  Status StolenRead(const std::function<Status(store::Txn&, stolen::MemberStolenService&, stolen::HubIndexService*)>& fn);
+  const stolen::MemberStolenService& stolen_member() const { return *m_stolen_member; }
   const Clock& clock() const { return m_clock; }
 
  private:
@@ -90,6 +98,10 @@ class Node {
   void OnDirectoryFrame(const std::string& member, std::optional<ByteView> update, std::optional<uint64_t> request);
   void SendDirectoryTo(const std::string& peer);
   void ApplyPushedDirectory(const std::string& member, const Bytes& update);
+  // Creates the lost/stolen services (a hub's index too). Part of Create.
+  Status OpenStolen();
+  // The owner's signing key as the directory has it (this node's own key for itself).
+  std::optional<crypto::PublicKey32> SignKeyOf(const std::string& member) const;
   // The keyring, for threads other than the loop's.
   std::shared_ptr<const protocol::Keyring> Keys() const;
 
@@ -107,6 +119,9 @@ class Node {
   std::unique_ptr<store::NodeStore> m_store;
   messaging::Counters m_counters;
   std::unique_ptr<trace::TraceService> m_trace;
+  std::unique_ptr<stolen::MemberStolenService> m_stolen_member;
+  std::unique_ptr<stolen::HubIndexService> m_stolen_hub;  // hubs only
+  std::unique_ptr<DeliveryDispatch> m_dispatch;
   std::unique_ptr<messaging::Messenger> m_messenger;
   zmq::context_t m_context;
   std::unique_ptr<transport::ZapHandler> m_zap;

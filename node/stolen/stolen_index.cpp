@@ -8,6 +8,7 @@ namespace {
 
 const std::vector<std::string> kTables = {"records", "by_ref", "by_skeleton", "by_reversed", "by_pairs", "meta"};
 constexpr size_t kScanLimit = 20000;  // index entries per key range, to bound a search's time
+constexpr RecordId kStale = 0;  // ids start at 1; marks a batch item older than the stored version
 const Bytes kNextIdKey = {'n', 'e', 'x', 't', '_', 'i', 'd'};
 
 const char* TableOf(KeyKind kind) {
@@ -66,7 +67,7 @@ Result<PreparedBatch> StolenIndex::Prepare(const std::vector<StolenRecord>& reco
     if (i + 1 < latest.size() && latest[i + 1].first == latest[i].first) continue;
     const StolenRecord& r = *latest[i].second;
     auto item = static_cast<uint32_t>(batch.items.size());
-    batch.items.push_back({std::move(latest[i].first), EncodeRecord(r), SerialFormsOf(r.serial).value().skeleton});
+    batch.items.push_back({std::move(latest[i].first), EncodeSignedRecord(r), SerialFormsOf(r.serial).value().skeleton, r.version_ms});
     for (IndexKey& k : KeysOfRecord(batch.items.back().skeleton))
       batch.keys[static_cast<int>(k.kind)].push_back({std::move(k.key), item});
   }
@@ -88,8 +89,13 @@ Status StolenIndex::Commit(PreparedBatch batch) {
       if (auto existing = IdOf(txn, *m_env, item.ref)) {
         ids[i] = *existing;
         if (auto old = txn.Get(m_env->table("records"), RecordIdKey(ids[i])))
-          if (auto decoded = DecodeRecord(*old))
+          if (auto decoded = DecodeSignedRecord(*old)) {
+            if (decoded->version_ms > item.version_ms) {  // a newer version is already here
+              ids[i] = kStale;
+              continue;
+            }
             if (Status s = Unindex(txn, ids[i], *decoded); !s) return s;
+          }
         if (Status s = txn.Put(m_env->table("records"), RecordIdKey(ids[i]), item.encoded); !s) return s;
       } else {
         if (next_id > UINT32_MAX) return MakeError(Errc::kBackpressure, "the lost/stolen index is full (2^32 records)");
@@ -111,6 +117,7 @@ Status StolenIndex::Commit(PreparedBatch batch) {
       }
       const store::Table& table = m_env->table(TableOf(static_cast<KeyKind>(kind)));
       for (const PreparedBatch::Key& k : keys) {
+        if (ids[k.item] == kStale) continue;
         const std::string& skeleton = batch.items[k.item].skeleton;
         ByteView value = static_cast<KeyKind>(kind) == KeyKind::kPair
                              ? ByteView(reinterpret_cast<const uint8_t*>(skeleton.data()), skeleton.size())
@@ -130,7 +137,7 @@ Result<bool> StolenIndex::Remove(const std::string& owner, const std::string& ow
     auto id = IdOf(txn, *m_env, ref);
     if (!id) return Status::Ok();
     if (auto old = txn.Get(m_env->table("records"), RecordIdKey(*id)))
-      if (auto decoded = DecodeRecord(*old))
+      if (auto decoded = DecodeSignedRecord(*old))
         if (Status u = Unindex(txn, *id, *decoded); !u) return u;
     for (auto [table, key] : {std::pair{"records", RecordIdKey(*id)}, {"by_ref", ref}})
       if (auto deleted = txn.Delete(m_env->table(table), key); !deleted) return deleted.error();
@@ -146,7 +153,7 @@ Result<std::optional<StolenRecord>> StolenIndex::Get(const std::string& owner, c
   Status s = m_env->Read([&](store::Txn& txn) -> Status {
     auto id = IdOf(txn, *m_env, RefKey(owner, owner_ref));
     if (!id) return Status::Ok();
-    if (auto v = txn.Get(m_env->table("records"), RecordIdKey(*id))) found = DecodeRecord(*v);
+    if (auto v = txn.Get(m_env->table("records"), RecordIdKey(*id))) found = DecodeSignedRecord(*v);
     if (!found) return MakeError(Errc::kIo, "record " + owner + "/" + owner_ref + " is corrupt");
     return Status::Ok();
   });
@@ -202,7 +209,7 @@ Result<SearchResult> StolenIndex::Search(const SearchQuery& query, size_t limit)
     for (RecordId id : ids) {
       auto value = txn.Get(m_env->table("records"), RecordIdKey(id));
       if (!value) continue;
-      auto record = DecodeRecord(*value);
+      auto record = DecodeSignedRecord(*value);
       if (!record) continue;
       auto forms = SerialFormsOf(record->serial);
       if (!forms) continue;

@@ -33,8 +33,9 @@ struct SearchResult {
 struct PreparedBatch {
   struct Item {
     Bytes ref;  // owner ++ 0 ++ owner_ref
-    Bytes encoded;
+    Bytes encoded;  // EncodeSignedRecord
     std::string skeleton;
+    uint64_t version_ms = 0;
   };
   std::vector<Item> items;  // by ref; the last version of a record in the batch wins
   struct Key {
@@ -48,7 +49,8 @@ class StolenIndex {
  public:
   static Result<std::unique_ptr<StolenIndex>> Open(const std::string& dir);
 
-  // Adds or replaces records (by owner and owner_ref) in one transaction: all or none.
+  // Adds or replaces records (by owner and owner_ref) in one transaction: all or none. A record
+  // older (version_ms) than the stored version of it is skipped, so replays change nothing.
   Status Put(const std::vector<StolenRecord>& records) {
     auto prepared = Prepare(records);
     return prepared ? Commit(std::move(*prepared)) : Status(prepared.error());

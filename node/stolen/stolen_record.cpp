@@ -11,7 +11,7 @@
 namespace tracenet::stolen {
 namespace {
 
-constexpr uint8_t kRecordVersion = 1;
+constexpr uint8_t kRecordVersion = 2;  // 2: version_ms
 
 bool ValidUtf8(const std::string& s) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
@@ -58,7 +58,7 @@ Bytes EncodeRecord(const StolenRecord& r) {
       .U8(kRecordVersion).Str(r.owner).Str(r.owner_ref).Str(r.agency).Str(r.category).Str(r.serial).Str(r.make)
       .Str(r.model).Str(r.type).Str(r.calibre).Str(r.country_of_manufacture).Str(r.importer).Str(r.event_date)
       .Str(r.event_place).Str(r.status).Str(r.remarks).U64(r.last_validated_ms).U64(r.expires_at_ms)
-      .Take();
+      .U64(r.version_ms).Take();
 }
 
 std::optional<StolenRecord> DecodeRecord(ByteView bytes) {
@@ -71,7 +71,22 @@ std::optional<StolenRecord> DecodeRecord(ByteView bytes) {
     *field = in.Str();
   r.last_validated_ms = in.U64();
   r.expires_at_ms = in.U64();
+  r.version_ms = in.U64();
   if (!in.ok() || version != kRecordVersion) return std::nullopt;
+  return r;
+}
+
+Bytes EncodeSignedRecord(const StolenRecord& r) {
+  return store::RecordWriter().Blob(r.owner_signature).Blob(EncodeRecord(r)).Take();
+}
+
+std::optional<StolenRecord> DecodeSignedRecord(ByteView bytes) {
+  store::RecordReader in(bytes);
+  Bytes signature = in.Blob();
+  Bytes record = in.Blob();
+  if (!in.ok()) return std::nullopt;
+  auto r = DecodeRecord(record);
+  if (r) r->owner_signature = std::move(signature);
   return r;
 }
 

@@ -23,6 +23,8 @@ struct StolenRecord {
   std::string remarks;
   uint64_t last_validated_ms = 0;
   uint64_t expires_at_ms = 0;
+  uint64_t version_ms = 0;  // when the owner wrote this version; a newer version replaces an older
+  Bytes owner_signature;    // Ed25519 over EncodeRecord(*this) by the owner's key; not encoded in it
 };
 
 constexpr size_t kMaxFieldBytes = 512;   // any one field
@@ -32,7 +34,11 @@ constexpr size_t kMaxRemarksBytes = 4096;
 // serial that normalises, every field valid UTF-8 and within its size. The error names the field.
 Status ValidateRecord(const StolenRecord& r);
 
+// The canonical bytes of a record, which its owner signs (without the signature).
 Bytes EncodeRecord(const StolenRecord& r);
 std::optional<StolenRecord> DecodeRecord(ByteView bytes);
+// A record with its owner's signature, as an index stores it.
+Bytes EncodeSignedRecord(const StolenRecord& r);
+std::optional<StolenRecord> DecodeSignedRecord(ByteView bytes);
 
 }  // namespace tracenet::stolen

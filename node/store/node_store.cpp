@@ -7,7 +7,8 @@ namespace tracenet::store {
 namespace {
 const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id", "seen",
                                           "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts", "case_docs",
-                                          "dead_letters", "outbox_by_peer"};
+                                          "dead_letters", "outbox_by_peer", "stolen_own", "stolen_searches", "stolen_hits",
+                                          "stolen_imports", "stolen_search_log"};
 constexpr uint8_t kRecordVersion = 1;
 
 Bytes EncodeSeen(const SeenEntry& e) {

@@ -11,9 +11,7 @@ namespace {
 
 template <typename T>
 Bytes Pack(const typename T::NativeTableType& object) {
-  flatbuffers::FlatBufferBuilder b(512);
-  b.Finish(T::Pack(b, &object));
-  return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  return protocol::PackPayload<T>(object);
 }
 
 template <typename T>
@@ -119,7 +117,7 @@ Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message
     case wire::MessageKind::TraceResponse: return OnResponse(txn, message);
     case wire::MessageKind::DeliveryReceipt: return OnReceipt(txn, message);
     case wire::MessageKind::Error: return OnError(txn, message);
-    case wire::MessageKind::Unspecified: break;
+    default: break;  // Unspecified; lost/stolen kinds go to their own service
   }
   return Status::Ok();
 }

@@ -1,0 +1,36 @@
+// Hands each accepted message to the service of its kind: lost/stolen messages to the hub's
+// index (publications and searches, at a hub) or to the member's lost/stolen service (answers,
+// hit notices and decisions), everything else to the trace service, which also follows every
+// sent message's delivery. Thread-safety: the node loop thread only.
+#pragma once
+
+#include "node/messaging/delivery_handler.h"
+#include "node/stolen_exchange/hub_index_service.h"
+#include "node/stolen_exchange/member_stolen_service.h"
+#include "node/trace/trace_service.h"
+
+namespace tracenet::runtime {
+
+class DeliveryDispatch final : public messaging::DeliveryHandler {
+ public:
+  DeliveryDispatch(trace::TraceService& trace, stolen::MemberStolenService& member, stolen::HubIndexService* hub)
+      : m_trace(trace), m_member(member), m_hub(hub) {}
+
+  Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) override;
+  Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer, const std::string& custody) override {
+    return m_trace.OnHopAccepted(txn, message_id, peer, custody);
+  }
+  Status OnUndeliverable(store::Txn& txn, ByteView message_id, const std::string& peer, const Error& reason) override {
+    return m_trace.OnUndeliverable(txn, message_id, peer, reason);
+  }
+  Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) override {
+    return m_trace.OnResent(txn, message_id, peer);
+  }
+
+ private:
+  trace::TraceService& m_trace;
+  stolen::MemberStolenService& m_member;
+  stolen::HubIndexService* m_hub;  // null unless this node is a hub
+};
+
+}  // namespace tracenet::runtime

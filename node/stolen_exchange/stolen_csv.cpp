@@ -1,0 +1,72 @@
+#include "node/stolen_exchange/stolen_csv.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "node/common/csv_row_parser.h"
+#include "node/common/file_util.h"
+#include "node/crypto/primitives.h"
+#include "node/stolen_exchange/stolen_json.h"
+
+namespace tracenet::stolen {
+
+Result<StolenCsv> ReadStolenCsv(const std::string& path) {
+  static const std::set<std::string> kKnown = {"owner_ref", "agency", "category", "serial", "make", "model", "type",
+                                               "calibre", "country_of_manufacture", "importer", "event_date",
+                                               "event_place", "status", "remarks"};
+  auto content = ReadFileBytes(path);
+  if (!content) return content.error();
+  StolenCsv out;
+  crypto::Hash32 digest = crypto::Hash256(*content);
+  out.digest = ToHex(ByteView(digest.data(), 16));
+  std::string_view text = AsString(*content);
+  CsvRowParser parser(',');
+  std::vector<std::string> header;
+  size_t line = 0, row_start = 1;
+  auto on_row = [&](const std::vector<std::string>& fields) -> Status {
+    if (header.empty()) {
+      header = fields;
+      for (std::string& h : header) {
+        h.erase(std::remove_if(h.begin(), h.end(), [](char c) { return c == ' ' || c == '\r' || c == '\xEF' || c == '\xBB' || c == '\xBF'; }), h.end());
+        if (!kKnown.count(h)) return MakeError(Errc::kInvalidArgument, path + ":1: unknown column \"" + h + "\"");
+      }
+      for (const char* needed : {"owner_ref", "serial"})
+        if (std::find(header.begin(), header.end(), needed) == header.end())
+          return MakeError(Errc::kInvalidArgument, path + ":1: the header needs a " + needed + " column");
+      return Status::Ok();
+    }
+    if (fields.size() == 1 && fields[0].empty()) return Status::Ok();  // blank line
+    if (fields.size() != header.size()) {
+      out.errors.push_back({row_start, std::to_string(fields.size()) + " fields, the header has " + std::to_string(header.size())});
+      return Status::Ok();
+    }
+    Json record = Json::object();
+    for (size_t i = 0; i < header.size(); ++i)
+      if (!fields[i].empty()) record[header[i]] = fields[i];
+    auto checked = RecordFromJson(record, "owner");
+    if (!checked) out.errors.push_back({row_start, checked.error().message});
+    else out.records.push_back(std::move(record));
+    return Status::Ok();
+  };
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view physical = text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1);
+    text.remove_prefix(physical.size());
+    ++line;
+    auto ended = parser.Feed(physical);
+    if (!ended) return MakeError(Errc::kInvalidArgument, path + ":" + std::to_string(line) + ": " + ended.error().message);
+    if (*ended) {
+      if (Status s = on_row(parser.fields()); !s) return s.error();
+      row_start = line + 1;
+    }
+  }
+  auto last = parser.Finish();
+  if (!last) return MakeError(Errc::kInvalidArgument, path + ":" + std::to_string(line) + ": " + last.error().message);
+  if (*last)
+    if (Status s = on_row(parser.fields()); !s) return s.error();
+  if (header.empty()) return MakeError(Errc::kInvalidArgument, path + " is empty: it needs a header row");
+  return out;
+}
+
+}  // namespace tracenet::stolen
