@@ -121,6 +121,13 @@ Status Env::Write(const std::function<Status(Txn&)>& fn) {
   return MakeError(Errc::kIo, "lmdb map could not grow enough for one transaction");
 }
 
+size_t Env::used_bytes() const {
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  if (mdb_env_info(m_env, &info) != 0 || mdb_env_stat(m_env, &stat) != 0) return 0;
+  return (info.me_last_pgno + 1) * stat.ms_psize;
+}
+
 size_t Env::ReleaseMappedPages() const {
   std::shared_lock lock(m_resize_mutex);  // the map does not move meanwhile
   // LMDB does not say where it mapped the file (me_mapaddr is set only for MDB_FIXEDMAP): the

@@ -57,6 +57,8 @@ class Env {
   size_t ReleaseMappedPages() const;
 
   size_t map_size() const { return m_map_size; }
+  // Bytes of the map in use (up to the last page ever written); the file may be larger.
+  size_t used_bytes() const;
   std::string path() const { return m_path; }
 
  private:
