@@ -12,15 +12,18 @@
 namespace tracenet::stolen {
 
 Result<StolenCsv> ReadStolenCsv(const std::string& path) {
+  auto content = ReadFileBytes(path);
+  if (!content) return content.error();
+  return ParseStolenCsv(AsString(*content), path);
+}
+
+Result<StolenCsv> ParseStolenCsv(std::string_view text, const std::string& path) {
   static const std::set<std::string> kKnown = {"owner_ref", "agency", "category", "serial", "make", "model", "type",
                                                "calibre", "country_of_manufacture", "importer", "event_date",
                                                "event_place", "status", "remarks"};
-  auto content = ReadFileBytes(path);
-  if (!content) return content.error();
   StolenCsv out;
-  crypto::Hash32 digest = crypto::Hash256(*content);
+  crypto::Hash32 digest = crypto::Hash256(AsBytes(text));
   out.digest = ToHex(ByteView(digest.data(), 16));
-  std::string_view text = AsString(*content);
   CsvRowParser parser(',');
   std::vector<std::string> header;
   size_t line = 0, row_start = 1;

@@ -27,5 +27,7 @@ struct StolenCsv {
 // Fails (naming the line) for an unreadable file, a header with an unknown field or no
 // owner_ref/serial, or broken quoting; row problems are in `errors`.
 Result<StolenCsv> ReadStolenCsv(const std::string& path);
+// The same for CSV text already in memory; `name` stands for the file in messages.
+Result<StolenCsv> ParseStolenCsv(std::string_view text, const std::string& name);
 
 }  // namespace tracenet::stolen

@@ -1,6 +1,7 @@
 // Writes the seed corpora: for envelope_fuzz a valid link frame carrying a real envelope, a hop
-// ack and truncated variants (into DIR); for directory_fuzz a signed directory (into DIR2).
-// Usage: make_seed_corpus DIR [DIR2]
+// ack and truncated variants (into DIR); for directory_fuzz a signed directory (into DIR2); for
+// stolen_input_fuzz a signed publication, a search and an answer (into DIR3).
+// Usage: make_seed_corpus DIR [DIR2 [DIR3]]
 #include <cstdio>
 #include <fstream>
 
@@ -8,6 +9,7 @@
 #include "node/protocol/envelope.h"
 #include "node/directory/directory_trust.h"
 #include "node/protocol/link_frame.h"
+#include "node/stolen_exchange/record_signing.h"
 
 using namespace tracenet;
 
@@ -47,6 +49,36 @@ int main(int argc, char** argv) {
     directory::AddSignature(s, a.sign_secret, a.pub.sign_public);
     Write(std::string(argv[2]) + "/signed_directory", directory::EncodeSigned(s));
     Write(std::string(argv[2]) + "/document", s.document);
+  }
+  if (argc > 3) {
+    namespace wire = protocol::wire;
+    stolen::StolenRecord r;
+    r.owner = "KEN-NFB";
+    r.owner_ref = "K-1";
+    r.serial = "GLK482913";
+    r.make = "Glock";
+    r.calibre = "9x19mm";
+    r.remarks = "stolen from an armoury";
+    stolen::SignRecord(r, a.sign_secret);
+    auto seed = [&](const char* name, wire::MessageKind kind, Bytes payload) {
+      payload.insert(payload.begin(), static_cast<uint8_t>(kind));
+      Write(std::string(argv[3]) + "/" + name, payload);
+    };
+    wire::StolenPublishT publish;
+    publish.records.push_back(std::make_unique<wire::SignedStolenRecordT>(stolen::ToWire(r)));
+    seed("publish", wire::MessageKind::StolenPublish, protocol::PackPayload<wire::StolenPublish>(publish));
+    wire::StolenSearchT search;
+    search.search_id = "s-1";
+    search.serial = "GLK4B2?I3";
+    search.make = "S&W";
+    seed("search", wire::MessageKind::StolenSearch, protocol::PackPayload<wire::StolenSearch>(search));
+    wire::StolenSearchAnswerT answer;
+    answer.search_id = "s-1";
+    auto candidate = std::make_unique<wire::StolenCandidateT>();
+    candidate->record = std::make_unique<wire::SignedStolenRecordT>(stolen::ToWire(r));
+    candidate->reasons = {"serial equal after confusable characters (B→8)"};
+    answer.candidates.push_back(std::move(candidate));
+    seed("answer", wire::MessageKind::StolenSearchAnswer, protocol::PackPayload<wire::StolenSearchAnswer>(answer));
   }
   return 0;
 }
