@@ -43,7 +43,8 @@ void PrintSearch(const Json& s) {
                                                                              static_cast<unsigned long long>(s.value("index_records", 0)));
   for (const Json& c : s["candidates"]) {
     const Json& r = c["record"];
-    std::string decision = "awaiting the owner's confirmation";
+    std::string decision = c.value("overdue", false) ? "OVERDUE: the owner has not answered by " + FormatUtc(c.value("confirm_by_ms", uint64_t{0}))
+                                                     : "awaiting the owner's confirmation (due " + FormatUtc(c.value("confirm_by_ms", uint64_t{0})) + ")";
     if (!c["decision"].is_null())
       decision = std::string(c["decision"]["confirmed"].get<bool>() ? "CONFIRMED" : "denied") + " by " +
                  Text(c["decision"], "by") + (Text(c["decision"], "note").empty() ? "" : ": " + Text(c["decision"], "note"));

@@ -100,6 +100,7 @@ Status HubIndexService::OnSearch(store::Txn& txn, const protocol::Opened& messag
       c->score = static_cast<uint8_t>(hit.candidate.score);
       c->reasons = hit.candidate.reasons;
       c->hit_id = ToHex(protocol::NewMessageId());
+      c->confirm_by_ms = now + confirm_ms;
       if (hit.record.owner != searcher) {
         wire::StolenHitNoticeT notice;
         notice.hit_id = c->hit_id;

@@ -177,6 +177,7 @@ Status MemberStolenService::OnAnswer(store::Txn& txn, const std::string& hub, co
                             {"score", c->score()},
                             {"reasons", reasons},
                             {"hit_id", c->hit_id() ? c->hit_id()->str() : ""},
+                            {"confirm_by_ms", c->confirm_by_ms()},
                             {"decision", nullptr}});
     }
   s["candidates"] = candidates;
@@ -238,7 +239,11 @@ Result<std::optional<StolenRecord>> MemberStolenService::OwnRecord(store::Txn& t
 }
 
 Result<std::optional<Json>> MemberStolenService::SearchState(store::Txn& txn, const std::string& search_id) const {
-  return ReadJson(txn, "stolen_searches", search_id);
+  auto state = ReadJson(txn, "stolen_searches", search_id);
+  if (state && *state)  // an owner that has not answered by its deadline is overdue
+    for (Json& c : (**state)["candidates"])
+      c["overdue"] = c["decision"].is_null() && m_clock.NowMs() > c.value("confirm_by_ms", uint64_t{0});
+  return state;
 }
 
 Result<Json> MemberStolenService::Hits(store::Txn& txn) const {

@@ -95,6 +95,7 @@ TEST(StolenTest, TwoMembersPublishAThirdSearchesHitsAndTheOwnerConfirms) {
   EXPECT_GE(c["score"].get<int>(), 80);
   EXPECT_NE(c["reasons"].dump().find("confusable"), std::string::npos) << c["reasons"].dump();
   EXPECT_TRUE(c["decision"].is_null()) << "nothing is confirmed until the owner says so";
+  EXPECT_FALSE(c["overdue"].get<bool>());
 
   // The owner is told: who searched, the seizure, and ten minutes (urgent) to answer.
   Json hits;
@@ -119,6 +120,15 @@ TEST(StolenTest, TwoMembersPublishAThirdSearchesHitsAndTheOwnerConfirms) {
   EXPECT_EQ(search["candidates"][0]["decision"]["confirmed"], true);
   EXPECT_EQ(search["candidates"][0]["decision"]["by"], "KEN-NFB");
   EXPECT_EQ(search["candidates"][0]["decision"]["note"], "stolen from a Nairobi armoury, 2025");
+
+  // A hub that lost its index is filled again by its members' resync.
+  s.d.f.Stop("HUB-LYON");
+  std::filesystem::remove_all(s.d.f.layout("HUB-LYON").dir + "/data/stolen-index");
+  s.d.f.Start("HUB-LYON");
+  EXPECT_EQ(s.HubRecords(), 0u);
+  ASSERT_TRUE(s.d.f.Api("KEN-NFB").Post("/v1/stolen/resync", Json::object()));
+  ASSERT_TRUE(s.d.f.Api("MEX-FGR").Post("/v1/stolen/resync", Json::object()));
+  EXPECT_EQ(s.WaitHubRecords(3), 3u);
 
   // Updates propagate: K-1 located, K-2 withdrawn.
   ASSERT_TRUE(s.d.f.Api("KEN-NFB").Post("/v1/stolen/records/K-1/status", {{"status", "located"}}));
