@@ -95,6 +95,11 @@ Status HubIndexService::OnSearch(store::Txn& txn, const protocol::Opened& messag
     Json hits = Json::array();
     for (SearchHit& hit : result->hits) {
       if (hit.record.status == "cancelled") continue;  // withdrawn by its owner
+      // Past its expiry a record is stale until its owner validates it again: still shown,
+      // since a weapon is no less stolen for a lapsed review, but said so.
+      if (hit.record.expires_at_ms != 0 && hit.record.expires_at_ms < now)
+        hit.candidate.reasons.push_back("record expired " + FormatUtc(hit.record.expires_at_ms) +
+                                        " (last validated " + FormatUtc(hit.record.last_validated_ms) + "): ask the owner");
       auto c = std::make_unique<wire::StolenCandidateT>();
       c->record = std::make_unique<wire::SignedStolenRecordT>(ToWire(hit.record));
       c->score = static_cast<uint8_t>(hit.candidate.score);

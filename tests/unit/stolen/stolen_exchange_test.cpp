@@ -191,6 +191,7 @@ TEST_F(StolenExchangeTest, ASearchAnswersTheSearcherNotifiesTheOwnerAndIsRateLim
   ASSERT_EQ(a->candidates()->size(), 1u);
   EXPECT_EQ(a->candidates()->Get(0)->hit_id()->str(), n->hit_id()->str());
   EXPECT_GE(a->candidates()->Get(0)->score(), 80);
+  EXPECT_EQ(a->candidates()->Get(0)->confirm_by_ms(), n->confirm_by_ms());
 
   // Three a minute: the fourth is refused, and every search is in the log.
   ASSERT_TRUE(Search("USA-ATF", "GLK482913", "s-2"));
@@ -218,6 +219,20 @@ TEST_F(StolenExchangeTest, ASearchAnswersTheSearcherNotifiesTheOwnerAndIsRateLim
   EXPECT_EQ(log[0]["search_id"], "s-5");
   EXPECT_EQ(log[2]["search_id"], "s-4");
   EXPECT_TRUE(log[2].contains("refused"));
+}
+
+TEST_F(StolenExchangeTest, AnExpiredRecordIsStillACandidateButSaysSo) {
+  StolenRecord r = Record("KEN-NFB", "K-1", "GLK482913");
+  r.last_validated_ms = clock.now - 400LL * 24 * 3600 * 1000;
+  r.expires_at_ms = clock.now - 35LL * 24 * 3600 * 1000;
+  ASSERT_TRUE(Publish("KEN-NFB", {Signed(r, "KEN-NFB")}));
+  ASSERT_TRUE(Search("USA-ATF", "GLK482913", "s-1"));
+  const SentMessage& answer = out.sent.back().kind == wire::MessageKind::StolenSearchAnswer ? out.sent.back() : out.sent.front();
+  auto* a = flatbuffers::GetRoot<wire::StolenSearchAnswer>(answer.payload.data());
+  ASSERT_EQ(a->candidates()->size(), 1u);
+  std::string reasons;
+  for (const auto* why : *a->candidates()->Get(0)->reasons()) reasons += why->str() + "; ";
+  EXPECT_NE(reasons.find("record expired"), std::string::npos) << reasons;
 }
 
 TEST_F(StolenExchangeTest, AMemberKeepsTheAnswerAndTheOwnersDecision) {
