@@ -1,6 +1,7 @@
 #include "node/runtime/node.h"
 
 #include <spdlog/spdlog.h>
+#include <sodium.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -61,6 +62,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   trace_options.point_of_contact = config.point_of_contact.empty() ? config.id : config.point_of_contact;
   node->m_trace = std::make_unique<trace::TraceService>(*node->m_store, node->m_identity.storage_key,
                                                         node->m_clock, trace_options);
+  node->m_audit = std::make_unique<audit::AuditLog>(*node->m_store, node->m_identity);
+  node->m_trace->SetAudit(node->m_audit.get());
   messaging::MessengerOptions mo;
   mo.max_message_bytes = config.max_message_bytes;
   mo.clock_skew_ms = config.clock_skew_seconds * 1000;
@@ -467,6 +470,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     replies.clear();
     m_messenger->AbortBatch();
     m_trace->AbortBatch();
+    m_audit->Discard();
     for (const messaging::PreparedFrame& frame : prepared)
       if (Status s = m_messenger->HandleFrame(txn, frame, replies); !s) return s;
     m_messenger->CustodyReceipts(replies);
@@ -487,7 +491,8 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
       auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);
       if (!pruned) return pruned.error();
     }
-    return m_trace->FinishBatch(txn);
+    if (Status s = m_trace->FinishBatch(txn); !s) return s;
+    return m_audit->Flush(txn);  // last: every event of the batch, one signed checkpoint
   });
   if (!committed) {
     ++m_counters.commit_failures;
@@ -495,15 +500,24 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
                   committed.error().message);
     m_messenger->AbortBatch();
     m_trace->AbortBatch();
+    m_audit->Discard();
     for (auto& command : commands) command->done.set_value(committed);
-    for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);
+    for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);  // not its fault
     return;  // no acks: senders keep their copies and retry
   }
   ++m_counters.batches_committed;
   m_messenger->CommitBatch();
   for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
   for (LookupOutcome& outcome : lookups)
-    if (!outcome.findings) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);
+    if (!outcome.findings) {
+      // A lookup that keeps failing (a record that hangs or crashes the adapter) is retried
+      // less and less often, so it cannot keep knocking out the lookups that share its adapter
+      // process: retry_ms doubled per failure, up to 64 times, with jitter.
+      uint64_t delay = m_lookup_retry_ms << std::min<uint32_t>(outcome.job.failures, 6);
+      delay += randombytes_uniform(static_cast<uint32_t>(std::min<uint64_t>(delay / 4 + 1, UINT32_MAX)));
+      ++outcome.job.failures;
+      m_registry->Enqueue(std::move(outcome.job), delay);
+    }
   for (messaging::HopReply& reply : replies) {
     Status s = reply.via_listener ? m_links->Reply(reply.routing_id, reply.frame)
                                             : m_links->SendToPeer(reply.peer, reply.frame);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "adapters/sdk/registry_adapter.h"
+#include "node/audit/audit_log.h"
 #include "node/common/clock.h"
 #include "node/common/log_limiter.h"
 #include "node/messaging/delivery_handler.h"
@@ -30,6 +31,7 @@ struct TraceOptions {
 struct LookupJob {
   Bytes case_id;
   adapters::WeaponQuery query;
+  uint32_t failures = 0;  // lookups of this case that failed so far (the retry backs off)
 };
 
 class TraceService final : public messaging::DeliveryHandler {
@@ -37,6 +39,8 @@ class TraceService final : public messaging::DeliveryHandler {
   TraceService(store::NodeStore& store, const crypto::SymmetricKey& storage_key, const Clock& clock,
                TraceOptions options);
   void SetOutgoing(messaging::Outgoing* outgoing) { m_outgoing = outgoing; }
+  // Every case event also goes to the audit log.
+  void SetAudit(audit::AuditLog* audit) { m_audit = audit; }
 
   // A request checked, encoded and sealed, ready to commit. Preparing writes nothing and may run
   // on any thread; only Submit needs the batch transaction.
@@ -104,6 +108,7 @@ class TraceService final : public messaging::DeliveryHandler {
   const Clock& m_clock;
   TraceOptions m_options;
   messaging::Outgoing* m_outgoing = nullptr;
+  audit::AuditLog* m_audit = nullptr;
   std::vector<LookupJob> m_new_lookups;
   std::map<std::string, std::vector<wire::TraceAcknowledgementT>> m_pending_acks;  // by requesting state
   LogLimiter m_log_limiter;  // peers can make us log unmatched messages
