@@ -15,6 +15,7 @@
 #include "node/common/clock.h"
 #include "node/config/node_config.h"
 #include "node/messaging/messenger.h"
+#include "node/audit/audit_bundle.h"
 #include "node/runtime/delivery_dispatch.h"
 #include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
@@ -70,9 +71,14 @@ class Node {
   // Lost/stolen (node/stolen_exchange). A command runs in the loop's batch transaction with the
   // messages it sends and returns once committed; a read runs in a snapshot of its own.
   using StolenCommandFn = std::function<Status(store::Txn&, stolen::MemberStolenService&, messaging::Outgoing&)>;
-  Status StolenCommand(const StolenCommandFn& fn);
+  // `what` goes to the audit log when `fn` succeeds (actor, event, subject, detail).
+  Status StolenCommand(const StolenCommandFn& fn, audit::AuditEvent what);
   Status StolenRead(const std::function<Status(store::Txn&, stolen::MemberStolenService&, stolen::HubIndexService*)>& fn);
   const stolen::MemberStolenService& stolen_member() const { return *m_stolen_member; }
+
+  // The audit log (node/audit): checked in place, or a stretch exported for a third party.
+  Result<audit::VerifyReport> VerifyAudit();
+  Result<nlohmann::json> ExportAudit(uint64_t from, uint64_t to);
   const Clock& clock() const { return m_clock; }
 
  private:
@@ -118,6 +124,7 @@ class Node {
   std::vector<std::string> m_home_hubs;             // this node's, from the directory
   std::unique_ptr<store::NodeStore> m_store;
   messaging::Counters m_counters;
+  std::unique_ptr<audit::AuditLog> m_audit;
   std::unique_ptr<trace::TraceService> m_trace;
   std::unique_ptr<stolen::MemberStolenService> m_stolen_member;
   std::unique_ptr<stolen::HubIndexService> m_stolen_hub;  // hubs only

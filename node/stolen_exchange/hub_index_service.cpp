@@ -57,11 +57,15 @@ Status HubIndexService::OnPublish(store::Txn& txn, const protocol::Opened& messa
     error.in_reply_to = message.header.message_id;
     error.code = wire::ErrorCode::InvalidPayload;
     error.detail = "lost/stolen publication refused, nothing stored: " + refused;
+    if (m_audit) m_audit->Add({m_clock.NowMs(), sender, "stolen publication refused", ToHex(message.header.message_id), refused});
     auto sent = out.Send(txn, sender, wire::MessageKind::Error, protocol::PackPayload<wire::Error>(error));
     return sent ? Status::Ok() : Status(sent.error());
   }
   if (Status s = m_index->Put(records); !s) return s;  // storage failure: the batch is not acknowledged
   m_counters.records_indexed += records.size();
+  if (m_audit)
+    m_audit->Add({m_clock.NowMs(), sender, "stolen records indexed", ToHex(message.header.message_id),
+                  std::to_string(records.size()) + " records"});
   return Status::Ok();
 }
 
@@ -124,6 +128,9 @@ Status HubIndexService::OnSearch(store::Txn& txn, const protocol::Opened& messag
     }
     log["candidates"] = hits;
   }
+  if (m_audit)
+    m_audit->Add({now, searcher, answer.refused.empty() ? "stolen search" : "stolen search refused", search->search_id,
+                  answer.refused.empty() ? std::to_string(answer.candidates.size()) + " candidates" : answer.refused});
   if (Status s = Log(txn, std::move(log)); !s) return s;
   auto sent = out.Send(txn, searcher, wire::MessageKind::StolenSearchAnswer, protocol::PackPayload<wire::StolenSearchAnswer>(answer));
   return sent ? Status::Ok() : Status(sent.error());

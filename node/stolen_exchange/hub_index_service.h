@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 
+#include "node/audit/audit_log.h"
 #include "node/common/clock.h"
 #include "node/messaging/counters.h"
 #include "node/messaging/delivery_handler.h"
@@ -44,6 +45,8 @@ class HubIndexService {
       std::function<std::optional<crypto::PublicKey32>(const std::string&)> sign_key_of);
 
   Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out);
+  // Publications taken or refused and searches answered or refused go to the audit log.
+  void SetAudit(audit::AuditLog* audit) { m_audit = audit; }
 
   StolenIndex& index() { return *m_index; }
   const HubIndexCounters& counters() const { return m_counters; }
@@ -66,6 +69,7 @@ class HubIndexService {
   std::function<std::optional<crypto::PublicKey32>(const std::string&)> m_sign_key_of;
   std::unique_ptr<StolenIndex> m_index;
   HubIndexCounters m_counters;
+  audit::AuditLog* m_audit = nullptr;
 };
 
 }  // namespace tracenet::stolen

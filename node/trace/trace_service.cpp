@@ -53,6 +53,9 @@ void TraceService::Record(CaseRecord& record, std::string_view event, std::strin
   entry->state = std::string(event);
   entry->at_ms = m_clock.NowMs();
   entry->detail = std::move(detail);
+  if (m_audit)
+    m_audit->Add({entry->at_ms, m_options.self_id, std::string(event), "case " + ToHex(record.case_id) + " with " + record.peer,
+                  entry->detail});
   record.timeline.push_back(std::move(entry));
   if (AdvancesTo(record.state, event)) record.state = std::string(event);
 }
