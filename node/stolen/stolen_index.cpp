@@ -36,7 +36,8 @@ std::optional<RecordId> IdOf(const store::Txn& txn, const store::Env& env, const
 }  // namespace
 
 Result<std::unique_ptr<StolenIndex>> StolenIndex::Open(const std::string& dir) {
-  auto env = store::Env::Open(dir, kTables, size_t{1} << 30, /*write_map=*/true);
+  // Written in place (MDB_WRITEMAP), the file is as large as the map: start small, it doubles.
+  auto env = store::Env::Open(dir, kTables, size_t{64} << 20, /*write_map=*/true);
   if (!env) return env.error();
   std::unique_ptr<StolenIndex> index(new StolenIndex());
   index->m_env = std::move(*env);

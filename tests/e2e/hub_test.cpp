@@ -4,6 +4,7 @@
 // directories, and nothing it stores or logs contains what the envelopes carry.
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "directory_federation.h"
 
@@ -23,8 +24,9 @@ bool AnyFileContains(const std::string& dir, const std::string& needle) {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);
-    std::string content((std::istreambuf_iterator<char>(in)), {});
-    if (content.find(needle) != std::string::npos) return true;
+    std::stringstream content;
+    content << in.rdbuf();
+    if (content.str().find(needle) != std::string::npos) return true;
   }
   return false;
 }
