@@ -41,6 +41,18 @@ Result<Json> ApiClient::Get(const std::string& path) {
   return Finish(res->status, res->body, "GET " + path);
 }
 
+Result<std::string> ApiClient::GetText(const std::string& path, bool authorised) {
+  httplib::Client client(m_host, m_port);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(35, 0);
+  httplib::Headers headers;
+  if (authorised) headers.emplace("Authorization", "Bearer " + m_token);
+  auto res = client.Get(path.c_str(), headers);
+  if (!res) return MakeError(Errc::kUnavailable, "cannot reach the node API on port " + std::to_string(m_port));
+  if (res->status < 200 || res->status >= 300) return Finish(res->status, res->body, "GET " + path).error();
+  return res->body;
+}
+
 Result<Json> ApiClient::Post(const std::string& path, const Json& body) {
   httplib::Client client(m_host, m_port);
   client.set_connection_timeout(5, 0);

@@ -19,6 +19,8 @@ class ApiClient {
   // Returns the parsed body of a 2xx answer, or an Error carrying the API's own message.
   Result<Json> Get(const std::string& path);
   Result<Json> Post(const std::string& path, const Json& body);
+  // The body of a 2xx answer as text (/metrics); `authorised` false sends no token.
+  Result<std::string> GetText(const std::string& path, bool authorised = true);
 
  private:
   Result<Json> Finish(int status, const std::string& body, const std::string& what);

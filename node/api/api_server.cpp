@@ -66,7 +66,7 @@ void ApiServer::Routes() {
   s.new_task_queue = [] { return new httplib::ThreadPool(kHandlerThreads); };  // small JSON answers must not wait for delayed ACKs (Nagle)
   s.set_read_timeout(10, 0);
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (req.path == "/healthz") return httplib::Server::HandlerResponse::Unhandled;
+    if (req.path == "/healthz" || req.path == "/readyz") return httplib::Server::HandlerResponse::Unhandled;
     std::string auth = req.get_header_value("Authorization");
     std::string expected = "Bearer " + m_token;
     if (auth.size() != expected.size() || sodium_memcmp(auth.data(), expected.data(), auth.size()) != 0) {
@@ -184,6 +184,7 @@ void ApiServer::Routes() {
   });
 
   StolenRoutes();
+  OpsRoutes();
 
   s.Get("/v1/audit/verify", [this](const httplib::Request&, httplib::Response& res) {
     auto report = m_node.VerifyAudit();

@@ -31,6 +31,7 @@ class ApiServer {
  private:
   void Routes();
   void StolenRoutes();  // /v1/stolen/..., in stolen_routes.cpp
+  void OpsRoutes();     // /readyz and /metrics, in metrics_routes.cpp
   runtime::Node& m_node;
   std::string m_token;
   std::unique_ptr<httplib::Server> m_server;

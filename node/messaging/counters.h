@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string>
 
+#include "node/common/latency_histogram.h"
+
 namespace tracenet::messaging {
 
 struct Counters {
@@ -25,6 +27,7 @@ struct Counters {
   std::atomic<uint64_t> hop_deferred{0};
   std::atomic<uint64_t> batches_committed{0};
   std::atomic<uint64_t> commit_failures{0};
+  LatencyHistogram commit_latency;  // each batch transaction, fsync included
 
   void CountRejection(const std::string& reason) {
     ++envelopes_rejected;

@@ -41,6 +41,17 @@ size_t Messenger::queued_for(const std::string& peer) const {
   return it == m_queues.end() ? 0 : it->second.by_seq.size() + it->second.spilled;
 }
 
+uint64_t Messenger::oldest_created_ms(const std::string& peer) const {
+  auto it = m_queues.find(peer);
+  if (it == m_queues.end() || it->second.by_seq.empty()) return 0;
+  // Message ids begin with their creation time (48-bit Unix ms), and the resident messages are
+  // the oldest of a peer's queue.
+  const Bytes& id = it->second.by_seq.begin()->second.message_id;
+  uint64_t ms = 0;
+  for (size_t i = 0; i < 6 && i < id.size(); ++i) ms = (ms << 8) | id[i];
+  return ms;
+}
+
 PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const {
   PreparedFrame p;
   p.frame = &frame;

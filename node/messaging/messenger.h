@@ -144,6 +144,8 @@ class Messenger final : public Outgoing {
 
   size_t outbox_size() const { return m_outbox_size; }
   size_t queued_for(const std::string& peer) const;
+  // When the oldest message queued for `peer` was created (0: none queued).
+  uint64_t oldest_created_ms(const std::string& peer) const;
 
  private:
   struct Pending {

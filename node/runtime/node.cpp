@@ -331,6 +331,7 @@ Status Node::Run(const std::atomic<bool>& stop) {
       st.outbox = m_messenger->outbox_size();
       for (const protocol::PeerKeys& p : m_keys->peers()) {
         st.queued_by_peer[p.id] = m_messenger->queued_for(p.id);
+        st.oldest_queued_ms[p.id] = m_messenger->oldest_created_ms(p.id);
         st.link_up[p.id] = m_links->IsUp(p.id);
       }
       st.zap_admitted = m_zap->admitted();
@@ -465,6 +466,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
   std::vector<messaging::HopReply> replies;
   std::vector<Status> results(commands.size());
   std::vector<messaging::PreparedFrame> prepared = m_messenger->PrepareAll(frames, *m_crypto_pool);
+  auto write_started = std::chrono::steady_clock::now();
   Status committed = m_store->env().Write([&](store::Txn& txn) -> Status {
     // Write() may run this again after growing the map: start from a clean slate each time.
     replies.clear();
@@ -506,6 +508,8 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     return;  // no acks: senders keep their copies and retry
   }
   ++m_counters.batches_committed;
+  m_counters.commit_latency.Observe(static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - write_started).count()));
   m_messenger->CommitBatch();
   for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
   for (LookupOutcome& outcome : lookups)

@@ -88,6 +88,7 @@ struct RegistryWorker::State {
       }
       t.busy = false;
       ++counters.lookups;
+      counters.lookup_latency.Observe(static_cast<uint64_t>(elapsed.count()));
       if (!findings) {
         ++counters.failures;
         spdlog::warn("event=registry_lookup_failed case={} reason=\"{}\"", ToHex(job.case_id).substr(0, 12),

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "adapters/sdk/registry_adapter.h"
+#include "node/common/latency_histogram.h"
 #include "node/trace/trace_service.h"
 
 namespace tracenet::runtime {
@@ -39,6 +40,7 @@ struct RegistryCounters {
   std::atomic<uint64_t> failures{0};
   std::atomic<uint64_t> timeouts{0};
   std::atomic<uint64_t> written_off_threads{0};
+  LatencyHistogram lookup_latency;  // lookups that returned (answers and errors)
 };
 
 class RegistryWorker {
