@@ -7,7 +7,9 @@ namespace tracenet::runtime {
 Status Node::OpenStolen() {
   stolen::MemberStolenOptions member;
   member.self_id = m_config.id;
-  member.max_publish_bytes = std::max<size_t>(4096, m_config.max_message_bytes / 2);
+  // A publication must fit in one message with room for the envelope (Messenger::Send keeps
+  // 1 KiB) and the FlatBuffer's own framing.
+  member.max_publish_bytes = std::min<size_t>(512 * 1024, m_config.max_message_bytes - 2048);
   auto sign_key_of = [this](const std::string& id) { return SignKeyOf(id); };
   m_stolen_member = std::make_unique<stolen::MemberStolenService>(
       *m_store, m_identity, m_clock, member, [this] { return m_home_hubs; }, sign_key_of);

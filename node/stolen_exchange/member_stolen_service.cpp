@@ -40,34 +40,39 @@ Result<std::vector<StolenRecord>> MemberStolenService::PrepareRecords(std::vecto
 }
 
 Status MemberStolenService::Publish(store::Txn& txn, const std::vector<StolenRecord>& records, messaging::Outgoing& out) {
-  for (const std::string& hub : m_home_hubs()) {
-    wire::StolenPublishT publish;
-    size_t bytes = 0;
-    auto flush = [&]() -> Status {
-      if (publish.records.empty()) return Status::Ok();
-      auto sent = out.Send(txn, hub, wire::MessageKind::StolenPublish, protocol::PackPayload<wire::StolenPublish>(publish));
-      if (!sent) return sent.error();
-      publish.records.clear();
-      bytes = 0;
-      return Status::Ok();
-    };
-    for (const StolenRecord& r : records) {
-      auto w = std::make_unique<wire::SignedStolenRecordT>(ToWire(r));
-      size_t size = w->record.size() + w->owner_signature.size() + 32;
-      if (bytes + size > m_options.max_publish_bytes)
-        if (Status s = flush(); !s) return s;
-      bytes += size;
-      publish.records.push_back(std::move(w));
-    }
-    if (Status s = flush(); !s) return s;
+  // The messages are built once, whatever the number of hubs, and checked before anything is
+  // queued, so a record too large to publish fails the call before it changes anything.
+  std::vector<Bytes> payloads;
+  wire::StolenPublishT publish;
+  size_t bytes = 0;
+  auto cut = [&] {
+    if (publish.records.empty()) return;
+    payloads.push_back(protocol::PackPayload<wire::StolenPublish>(publish));
+    publish.records.clear();
+    bytes = 0;
+  };
+  for (const StolenRecord& r : records) {
+    auto w = std::make_unique<wire::SignedStolenRecordT>(ToWire(r));
+    size_t size = w->record.size() + w->owner_signature.size() + 32;
+    if (size > m_options.max_publish_bytes)
+      return MakeError(Errc::kOversized, "record " + r.owner_ref + " is " + std::to_string(size) +
+                                             " bytes, more than one message to the hubs may carry (" +
+                                             std::to_string(m_options.max_publish_bytes) + "); shorten its remarks");
+    if (bytes + size > m_options.max_publish_bytes) cut();
+    bytes += size;
+    publish.records.push_back(std::move(w));
   }
+  cut();
+  for (const std::string& hub : m_home_hubs())
+    for (const Bytes& payload : payloads)
+      if (auto sent = out.Send(txn, hub, wire::MessageKind::StolenPublish, payload); !sent) return sent.error();
   return Status::Ok();
 }
 
 Result<size_t> MemberStolenService::Report(store::Txn& txn, const std::vector<StolenRecord>& records, messaging::Outgoing& out) {
+  if (Status s = Publish(txn, records, out); !s) return s.error();  // first: it refuses what it cannot send
   for (const StolenRecord& r : records)
     if (Status s = txn.Put(m_store.table("stolen_own"), Key(r.owner_ref), EncodeSignedRecord(r)); !s) return s.error();
-  if (Status s = Publish(txn, records, out); !s) return s.error();
   return m_home_hubs().size();
 }
 

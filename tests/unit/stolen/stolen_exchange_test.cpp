@@ -291,6 +291,43 @@ TEST_F(StolenExchangeTest, AMemberKeepsTheAnswerAndTheOwnersDecision) {
   EXPECT_EQ(state["candidates"][0]["decision"]["by"], "KEN-NFB");
 }
 
+TEST_F(StolenExchangeTest, ARecordTooLargeToPublishIsRefusedBeforeAnythingIsStoredOrSent) {
+  auto member_store = store::NodeStore::Open(FreshTempDir("stolen_member_small"));
+  ASSERT_TRUE(member_store);
+  MemberStolenOptions options{"KEN-NFB", 2048};
+  MemberStolenService ken(**member_store, keys["KEN-NFB"], clock, options,
+                          [] { return std::vector<std::string>{"HUB-LYON", "HUB-SING"}; },
+                          [this](const std::string& id) -> std::optional<crypto::PublicKey32> { return keys[id].pub.sign_public; });
+  StolenRecord small = Record("KEN-NFB", "K-1", "GLK482913"), large = Record("KEN-NFB", "K-2", "GLK482914");
+  large.remarks = std::string(3000, 'r');
+  auto prepared = ken.PrepareRecords({small, large});
+  ASSERT_TRUE(prepared) << prepared.error().message;
+  RecordingOutgoing ken_out;
+  Status reported = (*member_store)->env().Write([&](store::Txn& txn) -> Status {
+    auto r = ken.Report(txn, *prepared, ken_out);
+    return r ? Status::Ok() : Status(r.error());
+  });
+  ASSERT_FALSE(reported);
+  EXPECT_EQ(reported.error().code, Errc::kOversized);
+  EXPECT_NE(reported.error().message.find("K-2"), std::string::npos) << reported.error().message;
+  EXPECT_TRUE(ken_out.sent.empty());
+  ASSERT_TRUE((*member_store)->env().Read([&](store::Txn& txn) -> Status {
+    EXPECT_FALSE(ken.OwnRecord(txn, "K-1").value()) << "nothing of the call was stored";
+    return Status::Ok();
+  }));
+
+  // Records that fit are chunked once and the same messages go to every home hub.
+  prepared = ken.PrepareRecords({small, Record("KEN-NFB", "K-3", "GLK482915"), Record("KEN-NFB", "K-4", "GLK482916")});
+  ASSERT_TRUE((*member_store)->env().Write([&](store::Txn& txn) -> Status {
+    auto r = ken.Report(txn, *prepared, ken_out);
+    return r ? Status::Ok() : Status(r.error());
+  }));
+  size_t to_lyon = 0, to_sing = 0;
+  for (const SentMessage& m : ken_out.sent) (m.recipient == "HUB-LYON" ? to_lyon : to_sing) += 1;
+  EXPECT_EQ(to_lyon, to_sing);
+  EXPECT_GE(to_lyon, 1u);
+}
+
 TEST(StolenCsvTest, EveryBadRowIsReportedWithItsLineAndTheGoodOnesAreKept) {
   std::string dir = FreshTempDir("stolen_csv");
   std::filesystem::create_directories(dir);
