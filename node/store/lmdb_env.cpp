@@ -44,19 +44,19 @@ uint64_t U64FromKey(ByteView key) {
   return v;
 }
 
-Result<std::unique_ptr<Env>> Env::Open(const std::string& path,
-                                       const std::vector<std::string>& tables,
-                                       size_t initial_map_bytes, bool write_map) {
+Result<std::unique_ptr<Env>> Env::Open(const std::string& path, const std::vector<std::string>& tables,
+                                       const Options& options) {
   if (Status s = MakeDirectories(path, 0700); !s) return s.error();
   std::unique_ptr<Env> env(new Env());
   env->m_path = path;
   int rc = mdb_env_create(&env->m_env);
   if (rc != 0) return LmdbError(rc, "env_create");
-  mdb_env_set_maxdbs(env->m_env, static_cast<MDB_dbi>(tables.size() + 2));
+  mdb_env_set_maxdbs(env->m_env, static_cast<MDB_dbi>(tables.size() + 2 + options.extra_tables));
   mdb_env_set_maxreaders(env->m_env, 256);
   // Keep the larger of the configured size and what the file already uses.
-  mdb_env_set_mapsize(env->m_env, initial_map_bytes);
-  rc = mdb_env_open(env->m_env, path.c_str(), MDB_NOTLS | (write_map ? MDB_WRITEMAP : 0), 0600);
+  mdb_env_set_mapsize(env->m_env, options.initial_map_bytes);
+  unsigned flags = MDB_NOTLS | (options.write_map ? MDB_WRITEMAP : 0) | (options.random_access ? MDB_NORDAHEAD : 0);
+  rc = mdb_env_open(env->m_env, path.c_str(), flags, 0600);
   if (rc != 0) return LmdbError(rc, "open " + path);
   MDB_envinfo info;
   mdb_env_info(env->m_env, &info);
@@ -130,18 +130,25 @@ size_t Env::used_bytes() const {
 
 size_t Env::ReleaseMappedPages() const {
   std::shared_lock lock(m_resize_mutex);  // the map does not move meanwhile
-  // LMDB does not say where it mapped the file (me_mapaddr is set only for MDB_FIXEDMAP): the
-  // kernel does, in /proc/self/maps, as the mapping whose file is our data.mdb.
-  std::ifstream maps("/proc/self/maps");
-  const std::string& file = m_data_file;
-  std::string line;
-  size_t released = 0;
-  while (std::getline(maps, line)) {
-    if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file) != 0) continue;
-    uintptr_t begin = 0, end = 0;
-    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &begin, &end) != 2 || end <= begin) continue;
-    if (::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED) == 0) released += end - begin;
+  std::lock_guard range_lock(m_map_range_mutex);
+  if (m_map_range_size != m_map_size) {
+    // LMDB does not say where it mapped the file (me_mapaddr is set only for MDB_FIXEDMAP): the
+    // kernel does, in /proc/self/maps, as the mapping whose file is our data.mdb.
+    m_map_ranges.clear();
+    std::ifstream maps("/proc/self/maps");
+    const std::string& file = m_data_file;
+    std::string line;
+    while (std::getline(maps, line)) {
+      if (line.size() < file.size() || line.compare(line.size() - file.size(), file.size(), file) != 0) continue;
+      uintptr_t begin = 0, end = 0;
+      if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR, &begin, &end) == 2 && end > begin)
+        m_map_ranges.emplace_back(begin, end);
+    }
+    m_map_range_size = m_map_size;
   }
+  size_t released = 0;
+  for (auto [begin, end] : m_map_ranges)
+    if (::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED) == 0) released += end - begin;
   return released;
 }
 
@@ -174,6 +181,14 @@ Status Txn::Append(const Table& t, ByteView key, ByteView value) {
   int rc = mdb_put(m_txn, t.dbi, &k, &v, MDB_APPEND);
   if (rc != 0) return LmdbError(rc, "append " + t.name);
   return Status::Ok();
+}
+
+Result<std::optional<ByteView>> Txn::Insert(const Table& t, ByteView key, ByteView value) {
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(m_txn, t.dbi, &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) return std::optional<ByteView>(FromVal(v));
+  if (rc != 0) return LmdbError(rc, "put " + t.name);
+  return std::optional<ByteView>();
 }
 
 Result<bool> Txn::Delete(const Table& t, ByteView key) {
@@ -223,6 +238,62 @@ std::optional<Bytes> Txn::LastKey(const Table& t) const {
     return false;
   });
   return last;
+}
+
+Cursor::Cursor(Txn& txn, const Table& t) {
+  if (int rc = mdb_cursor_open(txn.raw(), t.dbi, &m_cursor); rc != 0) {
+    m_cursor = nullptr;
+    m_status = LmdbError(rc, "cursor " + t.name);
+  }
+}
+
+Cursor::~Cursor() {
+  if (m_cursor) mdb_cursor_close(m_cursor);
+}
+
+bool Cursor::Move(int rc) {
+  m_valid = rc == 0;
+  if (rc != 0 && rc != MDB_NOTFOUND) m_status = LmdbError(rc, "cursor move");
+  return m_valid;
+}
+
+bool Cursor::Seek(ByteView from) {
+  if (!m_cursor) return false;
+  m_key = ToVal(from);
+  return Move(mdb_cursor_get(m_cursor, &m_key, &m_value, from.empty() ? MDB_FIRST : MDB_SET_RANGE));
+}
+
+bool Cursor::Next() { return m_cursor && m_valid && Move(mdb_cursor_get(m_cursor, &m_key, &m_value, MDB_NEXT)); }
+
+ByteView Cursor::key() const { return FromVal(m_key); }
+ByteView Cursor::value() const { return FromVal(m_value); }
+
+Result<Table> Txn::OpenTable(const std::string& name, bool create) {
+  Table t;
+  t.name = name;
+  int rc = mdb_dbi_open(m_txn, name.c_str(), create ? MDB_CREATE : 0, &t.dbi);
+  if (rc != 0) return LmdbError(rc, "open table " + name);
+  return t;
+}
+
+Status Txn::DropTable(const Table& t) {
+  int rc = mdb_drop(m_txn, t.dbi, 1);
+  if (rc != 0) return LmdbError(rc, "drop table " + t.name);
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> Env::TableNames() const {
+  std::vector<std::string> names;
+  Status s = Read([&](Txn& txn) -> Status {
+    MDB_dbi main = 0;
+    if (int rc = mdb_dbi_open(txn.raw(), nullptr, 0, &main); rc != 0) return LmdbError(rc, "open main table");
+    return txn.Scan(Table{main, "main"}, {}, [&](ByteView k, ByteView) {
+      names.emplace_back(k.begin(), k.end());
+      return true;
+    });
+  });
+  if (!s) return s.error();
+  return names;
 }
 
 size_t Txn::Count(const Table& t) const {
