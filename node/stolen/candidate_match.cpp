@@ -1,6 +1,8 @@
 #include "node/stolen/candidate_match.h"
 
 #include <algorithm>
+#include <array>
+#include <span>
 #include <vector>
 
 namespace tracenet::stolen {
@@ -71,7 +73,7 @@ std::optional<Candidate> MatchSerial(const SerialForms& q, const SerialForms& r)
   }
   // One or two edits: only for serials long enough that an edit still leaves most of them.
   size_t shorter = std::min(q.skeleton.size(), r.skeleton.size());
-  size_t allowed = shorter >= 8 ? 2 : shorter >= 5 ? 1 : 0;
+  size_t allowed = AllowedEdits(shorter);
   if (allowed == 0) return std::nullopt;
   size_t d = EditDistance(q.skeleton, r.skeleton, allowed);
   if (d > allowed) return std::nullopt;
@@ -85,7 +87,19 @@ std::optional<Candidate> MatchSerial(const SerialForms& q, const SerialForms& r)
 
 size_t EditDistance(std::string_view a, std::string_view b, size_t max) {
   if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > max) return max + 1;
-  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  // Three rows on the stack for serial-sized strings: an index search calls this thousands of
+  // times, and three allocations a call cost more than the comparison.
+  constexpr size_t kStackRow = 96;
+  std::array<size_t, kStackRow> rows[3];
+  std::vector<size_t> heap_rows[3];
+  std::span<size_t> prev2, prev, cur;
+  if (b.size() < kStackRow) {
+    prev2 = std::span(rows[0]).first(b.size() + 1), prev = std::span(rows[1]).first(b.size() + 1),
+    cur = std::span(rows[2]).first(b.size() + 1);
+  } else {
+    for (auto& r : heap_rows) r.assign(b.size() + 1, 0);
+    prev2 = heap_rows[0], prev = heap_rows[1], cur = heap_rows[2];
+  }
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;

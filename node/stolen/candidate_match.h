@@ -41,6 +41,10 @@ std::optional<Candidate> MatchRecord(const SearchQuery& query, const RecordDescr
 // Optimal string alignment distance (edits: insert, delete, substitute, swap two neighbours),
 // or max + 1 when it is larger than `max`.
 size_t EditDistance(std::string_view a, std::string_view b, size_t max);
+// How many edits a serial match allows between skeletons the shorter of which has `shorter`
+// characters: two from eight characters, one from five, none below (an edit would leave too
+// little of a short serial). The index's key ranges follow the same rule.
+inline size_t AllowedEdits(size_t shorter) { return shorter >= 8 ? 2 : shorter >= 5 ? 1 : 0; }
 
 // '?' is one character, '*' any run (also none).
 bool WildcardMatch(std::string_view pattern, std::string_view text);

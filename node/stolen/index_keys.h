@@ -1,8 +1,8 @@
 // The keys that let the lost/stolen index find candidates for every matching rule by reading a
 // few short key ranges instead of the index (DOMAIN.md §6):
-//   skeleton ++ 0 ++ id        equal after normalisation, NCIC or confusables (the skeleton is
-//                              the coarsest of those forms); a range of them is a prefix search
-//   reversed skeleton ++ 0 ++ id   suffix searches
+//   length, skeleton ++ 0 ++ id   equal after normalisation, NCIC or confusables (the skeleton
+//                              is the coarsest of those forms); a range of them is a prefix search
+//   length, reversed skeleton ++ 0 ++ id   suffix searches
 //   length, pair, quarter i ++ quarter j ++ id  -> skeleton     one or two edits
 // Why quarter pairs: split a serial into four quarters; two edits damage at most two, so two
 // quarters survive intact. When both survivors are in the same half, that half is a prefix or
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "node/common/bytes.h"
+#include "node/stolen/serial_forms.h"
 
 namespace tracenet::stolen {
 
@@ -31,9 +32,12 @@ struct IndexKey {
   Bytes key;  // without the record id that ends it in the table (WithId)
 };
 
-// The keys of a record whose serial has skeleton `skeleton`. Pair keys store the skeleton as
-// their value; the others hold it in the key.
-std::vector<IndexKey> KeysOfRecord(const std::string& skeleton);
+// The texts an exact search finds a serial under: its skeleton, and its folded ncic form when
+// that differs (see SerialForms::folded_ncic).
+std::vector<std::string> ExactTexts(const SerialForms& forms);
+// The keys of a record whose serial has these forms. Pair keys store the skeleton as their
+// value; the others hold their text in the key.
+std::vector<IndexKey> KeysOfRecord(const SerialForms& forms);
 Bytes WithId(Bytes key, RecordId id);
 
 // A key range to read: every key that starts with `prefix`.
@@ -42,13 +46,15 @@ struct KeyRange {
   Bytes prefix;
 };
 
-// Exact: records whose skeleton equals `skeleton`.
-KeyRange ExactRange(const std::string& skeleton);
-// Ranges that hold every record within two edits of `skeleton` (plus others the caller filters).
+// Exact: records found under `text` (one of ExactTexts).
+KeyRange ExactRange(const std::string& text);
+// Ranges that hold every record within the edits AllowedEdits grants of `skeleton` (plus
+// others the caller filters).
 std::vector<KeyRange> ApproximateRanges(const std::string& skeleton);
 // A wildcard pattern: the prefix before its first wildcard or the suffix after its last,
-// whichever is longer; nullopt when neither has two known characters.
-std::optional<KeyRange> PatternRange(const std::string& pattern);
+// whichever is longer, for each length a match can have; none when neither has two known
+// characters.
+std::vector<KeyRange> PatternRanges(const std::string& pattern);
 
 // The skeleton and record id an index entry names.
 struct EntryRef {

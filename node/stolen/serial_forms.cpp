@@ -88,6 +88,8 @@ Result<SerialForms> SerialFormsOf(std::string_view raw, bool wildcards) {
   std::string folded_confusables = zeroed;
   for (char& c : folded_confusables) c = Confusable(c);
   f.skeleton = DropLettersBetweenDigits(folded_confusables, zeroed, nullptr);
+  f.folded_ncic = f.ncic;
+  for (char& c : f.folded_ncic) c = Confusable(c);
   return f;
 }
 

@@ -20,6 +20,10 @@ struct SerialForms {
   std::string normalised;
   std::string ncic;
   std::string skeleton;
+  // ncic with the confusables folded. Equal ncic forms give equal folded ncic forms but not
+  // always equal skeletons ("369S257" and "369J257": skeletons 3695257 and 369257), so the
+  // index also finds a record under this form when it differs from the skeleton.
+  std::string folded_ncic;
   bool o_read_as_zero = false;        // ncic differs because an O became 0
   std::string letters_between_digits;  // the letters ncic dropped, in order
 };

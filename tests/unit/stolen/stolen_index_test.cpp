@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "tests/support/temp_dir.h"
@@ -78,6 +79,51 @@ TEST_F(StolenIndexTest, EveryRuleFindsTheRecordThroughTheIndex) {
   EXPECT_FALSE(Finds("ZZ9999999"));
 }
 
+// The key ranges are complete: every record the matcher would accept at its edit distance is
+// found through them, whatever the edits (insertions, deletions, substitutions, swaps), where
+// they fall, and the lengths involved. Random serials and edits, fixed seed.
+TEST(StolenIndexKeysTest, EveryRecordWithinTheAllowedEditsIsFoundThroughTheKeys) {
+  auto index = StolenIndex::Open(FreshTempDir("stolen_index_keys")).value();
+  std::mt19937 rng(5);
+  const std::string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";  // confusables, O, letters between digits
+  auto random_serial = [&](size_t length) {
+    std::string s;
+    for (size_t i = 0; i < length; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
+    return s;
+  };
+  std::vector<StolenRecord> records;
+  for (int i = 0; i < 3000; ++i) records.push_back(Record("k" + std::to_string(i), random_serial(5 + rng() % 12)));
+  ASSERT_TRUE(index->Put(records));
+  size_t checked = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string& serial = records[static_cast<size_t>(i)].serial;
+    std::string q = serial;
+    for (int e = 0, edits = 1 + static_cast<int>(rng() % 2); e < edits; ++e) {
+      size_t at = rng() % q.size();
+      switch (rng() % 4) {
+        case 0: q[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: q.insert(q.begin() + static_cast<long>(at), alphabet[rng() % alphabet.size()]); break;
+        case 2: if (q.size() > 1) q.erase(at, 1); break;
+        default: if (at + 1 < q.size()) std::swap(q[at], q[at + 1]);
+      }
+    }
+    SearchQuery query{SerialFormsOf(q, true).value(), "", "", "", false, false, false, true};
+    auto match = MatchRecord(query, {SerialFormsOf(serial).value(), "Glock", "9x19mm", "pistol"});
+    if (!match) continue;  // the matcher would not accept it either
+    ++checked;
+    // An exact search finds what the rules short of edits accept (score 85 and up).
+    for (bool approximate : {true, false}) {
+      if (!approximate && match->score < 85) continue;
+      query.approximate = approximate;
+      auto r = index->Search(query, 1000);
+      ASSERT_TRUE(r) << r.error().message;
+      bool found = std::any_of(r->hits.begin(), r->hits.end(), [&](const SearchHit& h) { return h.record.serial == serial; });
+      EXPECT_TRUE(found) << serial << " searched as " << q << (approximate ? " (approximate)" : " (exact)");
+    }
+  }
+  EXPECT_GT(checked, 1000u);
+}
+
 TEST_F(StolenIndexTest, AnExactSearchLeavesOutWhatIsOnlyClose) {
   SearchQuery exact = Query("GLK4B29I3");  // confusables still count as equal
   exact.approximate = false;
@@ -137,6 +183,87 @@ TEST_F(StolenIndexTest, ABadRecordIsRefusedAndItsBatchLeavesNothing) {
   category.category = "borrowed";
   EXPECT_FALSE(index->Put({category}));
   EXPECT_TRUE(Finds("GLK482913"));  // what was stored is intact
+}
+
+TEST(StolenIndexRunsTest, MergingRunsChangesNoAnswerAndDropsEntriesOfChangedAndRemovedRecords) {
+  std::string dir = FreshTempDir("stolen_index_runs");
+  auto index = StolenIndex::Open(dir, {.merge_in_background = false}).value();
+  // Twenty batches, each its own run; some records then change serial or go.
+  std::map<std::string, std::string> live;  // ref -> serial
+  for (int batch = 0; batch < 20; ++batch) {
+    std::vector<StolenRecord> records;
+    for (int i = 0; i < 50; ++i) {
+      std::string ref = "r" + std::to_string(batch * 50 + i);
+      std::string serial = "KP" + std::to_string(1000000 + batch * 50 + i);
+      records.push_back(Record(ref, serial));
+      live[ref] = serial;
+    }
+    ASSERT_TRUE(index->Put(records));
+  }
+  StolenRecord corrected = Record("r7", "KP7777777");
+  corrected.version_ms = 1;
+  ASSERT_TRUE(index->Put({corrected}));
+  live["r7"] = "KP7777777";
+  ASSERT_TRUE(*index->Remove("KEN-NFB", "r8"));
+  live.erase("r8");
+  ASSERT_EQ(index->runs().size(), 21u);
+
+  auto answers = [&] {
+    std::vector<std::vector<std::string>> all;
+    for (const char* q : {"KP1000007", "KP1000008", "KP7777777", "KP1000500", "KP100050?", "KP10005O0"}) {
+      auto r = index->Search({SerialFormsOf(q, true).value(), "", "", "", false, false, false, true});
+      EXPECT_TRUE(r) << r.error().message;
+      std::vector<std::string> refs;
+      for (const SearchHit& h : r->hits) refs.push_back(h.record.owner_ref + "=" + std::to_string(h.candidate.score));
+      all.push_back(refs);
+    }
+    return all;
+  };
+  auto before = answers();
+  auto names = [](const std::vector<std::string>& refs, const std::string& ref) {
+    return std::any_of(refs.begin(), refs.end(), [&](const std::string& r) { return r.rfind(ref + "=", 0) == 0; });
+  };
+  EXPECT_FALSE(before[0].empty());  // neighbours of r7's old serial...
+  EXPECT_FALSE(names(before[0], "r7"));  // ...but not r7, whose serial changed
+  EXPECT_FALSE(names(before[1], "r8"));  // nor removed r8
+  EXPECT_EQ(before[2].size(), 1u);
+  EXPECT_FALSE(before[4].empty());
+
+  ASSERT_TRUE(index->MergeAll());
+  auto runs = index->runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(answers(), before);
+  // Exactly the entries of the records that are live: none of r7's old serial nor of r8.
+  size_t expected = 0;
+  for (const auto& [ref, serial] : live) expected += KeysOfRecord(SerialFormsOf(serial).value()).size();
+  EXPECT_EQ(runs[0].entries, expected);
+
+  // Reopened, the index has the merged run and answers the same.
+  index.reset();
+  index = StolenIndex::Open(dir).value();
+  EXPECT_EQ(index->runs(), runs);
+  EXPECT_EQ(answers(), before);
+}
+
+TEST(StolenIndexRunsTest, AMergeACrashLeftUnfinishedIsDroppedAtOpen) {
+  std::string dir = FreshTempDir("stolen_index_orphan");
+  {
+    auto index = StolenIndex::Open(dir, {.merge_in_background = false}).value();
+    ASSERT_TRUE(index->Put({Record("a", "GLK482913")}));
+    // What a merge has written when the process dies: a run table that no run list names.
+    ASSERT_TRUE(index->env().Write([&](store::Txn& txn) -> Status {
+      auto t = txn.OpenTable(RunTableName(0xffff), true);
+      if (!t) return t.error();
+      return txn.Put(*t, Bytes{2, 'X', 0, 0, 0, 9}, Bytes{'X'});
+    }));
+  }
+  auto index = StolenIndex::Open(dir).value();
+  auto names = index->env().TableNames().value();
+  EXPECT_EQ(std::count(names.begin(), names.end(), RunTableName(0xffff)), 0);
+  EXPECT_EQ(index->runs().size(), 1u);
+  auto r = index->Search(Query("GLK482913"));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->hits.size(), 1u);
 }
 
 TEST_F(StolenIndexTest, APatternWithoutKnownEndsIsRefused) {
