@@ -27,8 +27,13 @@ Result<Json> ApiClient::Finish(int status, const std::string& body, const std::s
   if (status >= 200 && status < 300 && !parsed.is_discarded()) return parsed;
   std::string message = "HTTP " + std::to_string(status);
   if (!parsed.is_discarded() && parsed.contains("error")) message = parsed["error"].value("message", message);
-  return MakeError(status == 404 ? Errc::kNotFound : status == 400 ? Errc::kInvalidArgument : Errc::kUnavailable,
-                   what + ": " + message);
+  Errc code = status == 404   ? Errc::kNotFound
+              : status == 400 ? Errc::kInvalidArgument
+              : status == 401 ? Errc::kUnauthenticated
+              : status == 403 ? Errc::kForbidden
+              : status == 409 ? Errc::kConflict
+                              : Errc::kUnavailable;
+  return MakeError(code, what + ": " + message);
 }
 
 Result<Json> ApiClient::Get(const std::string& path) {

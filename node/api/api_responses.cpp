@@ -17,6 +17,9 @@ int HttpStatusFor(Errc code) {
     case Errc::kTimeout: return 504;
     case Errc::kOversized: return 413;
     case Errc::kUnknownRecipientKey: return 409;
+    case Errc::kConflict: return 409;
+    case Errc::kUnauthenticated: return 401;
+    case Errc::kForbidden: return 403;
     default: return 500;
   }
 }

@@ -185,6 +185,7 @@ void ApiServer::Routes() {
 
   StolenRoutes();
   OpsRoutes();
+  ReviewRoutes();
 
   s.Get("/v1/audit/verify", [this](const httplib::Request&, httplib::Response& res) {
     auto report = m_node.VerifyAudit();

@@ -32,6 +32,7 @@ class ApiServer {
   void Routes();
   void StolenRoutes();  // /v1/stolen/..., in stolen_routes.cpp
   void OpsRoutes();     // /readyz and /metrics, in metrics_routes.cpp
+  void ReviewRoutes();  // /v1/inbox and /v1/traces/{id}/review, in review_routes.cpp
   runtime::Node& m_node;
   std::string m_token;
   std::unique_ptr<httplib::Server> m_server;

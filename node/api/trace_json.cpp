@@ -165,25 +165,19 @@ Json CaseToJson(const trace::CaseRecord& r, uint64_t now_ms) {
   return j;
 }
 
-Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const std::optional<Bytes>& response) {
-  Json j = CaseToJson(r, now_ms);
-  j["timeline"] = Json::array();
-  for (const auto& e : r.timeline)
-    j["timeline"].push_back(Json{{"event", e->state}, {"at", FormatUtc(e->at_ms)}, {"at_ms", e->at_ms}, {"detail", e->detail}});
-  if (!response) return j;
-  flatbuffers::Verifier verifier(response->data(), response->size());
-  if (!verifier.VerifyBuffer<wire::TraceResponse>(nullptr)) {
-    j["response"] = {{"error", "stored response is unreadable"}};
-    return j;
-  }
-  const wire::TraceResponse* resp = flatbuffers::GetRoot<wire::TraceResponse>(response->data());
+Json ResponseToJson(const Bytes& payload) {
+  flatbuffers::Verifier verifier(payload.data(), payload.size());
+  if (!verifier.VerifyBuffer<wire::TraceResponse>(nullptr)) return {{"error", "stored response is unreadable"}};
+  const wire::TraceResponse* resp = flatbuffers::GetRoot<wire::TraceResponse>(payload.data());
   auto str = [](const flatbuffers::String* s) { return s ? s->str() : std::string(); };
   Json out = {{"outcome", std::string(trace::OutcomeName(resp->outcome()))},
               {"reason", SnakeName(wire::EnumNameOutcomeReason(resp->reason()))},
+              {"reason_detail", str(resp->reason_detail())},
               {"manufacturer", str(resp->manufacturer())},
               {"model", str(resp->model())},
               {"calibre", str(resp->calibre())},
               {"comments", str(resp->comments())},
+              {"use_restrictions", str(resp->use_restrictions())},
               {"custody_chain", Json::array()}};
   if (resp->custody_chain())
     for (const wire::CustodyLink* l : *resp->custody_chain())
@@ -197,8 +191,44 @@ Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const s
                                           {"document_type", str(l->document_type())},
                                           {"document_reference", str(l->document_reference())},
                                           {"source_record", str(l->source_record())}});
-  j["response"] = out;
+  return out;
+}
+
+Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const std::optional<Bytes>& response) {
+  Json j = CaseToJson(r, now_ms);
+  j["timeline"] = Json::array();
+  for (const auto& e : r.timeline)
+    j["timeline"].push_back(Json{{"event", e->state}, {"at", FormatUtc(e->at_ms)}, {"at_ms", e->at_ms}, {"detail", e->detail}});
+  if (response) j["response"] = ResponseToJson(*response);
   return j;
+}
+
+Result<trace::ReviewDecision> ReviewDecisionFromJson(const Json& body) {
+  if (!body.is_object()) return MakeError(Errc::kInvalidArgument, "send a JSON object with an action");
+  trace::ReviewDecision d;
+  auto action = body.contains("action") && body["action"].is_string()
+                    ? trace::ReviewActionFromName(body["action"].get<std::string>())
+                    : std::nullopt;
+  if (!action) return MakeError(Errc::kInvalidArgument, "action must be one of approve, restrict, partial, refuse");
+  d.action = *action;
+  if (Status s = ParseEnum(body, "reason", "reason", wire::EnumNamesOutcomeReason(), d.reason, false); !s) return s.error();
+  if (Status s = Str(body, "reason_detail", "", d.reason_detail); !s) return s.error();
+  if (Status s = Str(body, "comments", "", d.comments); !s) return s.error();
+  if (Status s = Str(body, "use_restrictions", "", d.use_restrictions); !s) return s.error();
+  if (body.contains("withhold_custody")) {
+    if (!body["withhold_custody"].is_boolean()) return MakeError(Errc::kInvalidArgument, "withhold_custody must be true or false");
+    d.withhold_custody = body["withhold_custody"].get<bool>();
+  }
+  if (body.contains("keep_custody")) {
+    const Json& keep = body["keep_custody"];
+    if (!keep.is_array()) return MakeError(Errc::kInvalidArgument, "keep_custody must be a list of link numbers (from 0)");
+    for (const Json& k : keep) {
+      if (!k.is_number_unsigned() || k.get<uint64_t>() > 10000)
+        return MakeError(Errc::kInvalidArgument, "keep_custody must be a list of link numbers (from 0)");
+      d.keep_custody.push_back(k.get<size_t>());
+    }
+  }
+  return d;
 }
 
 }  // namespace tracenet::api

@@ -8,6 +8,7 @@
 
 #include "node/common/result.h"
 #include "node/trace/case_store.h"
+#include "node/trace/review.h"
 #include "node/trace/findings_mapping.h"
 
 namespace tracenet::api {
@@ -18,6 +19,10 @@ using Json = nlohmann::json;
 Result<trace::wire::TraceRequestT> TraceRequestFromJson(const Json& body);
 // The case as listed; with `response` (a TraceResponse payload) it is the full view.
 Json CaseToJson(const trace::CaseRecord& record, uint64_t now_ms);
+// A TraceResponse payload (a sent answer or a draft); {"error": ...} when it does not verify.
+Json ResponseToJson(const Bytes& payload);
+// The body of POST /v1/traces/{id}/review.
+Result<trace::ReviewDecision> ReviewDecisionFromJson(const Json& body);
 Json CaseWithTimelineToJson(const trace::CaseRecord& record, uint64_t now_ms, const std::optional<Bytes>& response);
 
 }  // namespace tracenet::api

@@ -6,6 +6,7 @@
 #include "node/cli/commands.h"
 #include "node/cli/directory_commands.h"
 #include "node/cli/audit_commands.h"
+#include "node/cli/review_commands.h"
 #include "node/cli/stolen_commands.h"
 
 namespace {
@@ -112,12 +113,15 @@ int main(int argc, char** argv) {
   cli::AddStolenCommands(app, stolen);
   cli::AuditCommands audit;
   cli::AddAuditCommands(app, audit);
+  cli::ReviewCommands review;
+  cli::AddReviewCommands(app, review);
 
   CLI11_PARSE(app, argc, argv);
 
   if (!directory.action.empty()) return directory.Run();
   if (!stolen.action.empty()) return stolen.Run();
   if (!audit.action.empty()) return audit.Run();
+  if (!review.action.empty()) return review.Run();
 
   if (*dead_cmd) return cli::DeadLetterList(outbox_config, dead_json);
   if (*resend_cmd) return cli::DeadLetterResend(outbox_config, resend_id);

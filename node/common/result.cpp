@@ -26,6 +26,9 @@ std::string_view ErrcName(Errc code) {
     case Errc::kConfig: return "config";
     case Errc::kTimeout: return "timeout";
     case Errc::kUnavailable: return "unavailable";
+    case Errc::kConflict: return "conflict";
+    case Errc::kUnauthenticated: return "unauthenticated";
+    case Errc::kForbidden: return "forbidden";
   }
   return "unknown";
 }

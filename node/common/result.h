@@ -36,6 +36,9 @@ enum class Errc {
   kConfig = 104,
   kTimeout = 105,
   kUnavailable = 106,
+  kConflict = 107,  // the request does not fit the current state (e.g. a case already answered)
+  kUnauthenticated = 108,
+  kForbidden = 109,  // authenticated, but the user's role does not allow it
 };
 
 std::string_view ErrcName(Errc code);

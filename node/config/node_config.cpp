@@ -113,6 +113,28 @@ Result<std::vector<protocol::PeerKeys>> LoadPeers(const std::string& path) {
   return peers;
 }
 
+// [review] default = "auto" | "hold"; hold = [members]; auto = [members] (overriding the default).
+Status ParseReview(const toml::table& root, const std::string& path, NodeConfig& c) {
+  std::string mode = "auto";
+  TRY(Fields(root, path).Str("review", "default", mode, false));
+  if (mode != "auto" && mode != "hold") return FieldError(path, "[review] default", "must be \"auto\" or \"hold\"");
+  c.review_hold_by_default = mode == "hold";
+  for (const char* list : {"hold", "auto"}) {
+    auto node = root["review"][list];
+    if (!node) continue;
+    const toml::array* members = node.as_array();
+    std::string field = std::string("[review] ") + list;
+    if (!members) return FieldError(path, field, "must be a list of member ids");
+    for (const auto& m : *members) {
+      auto id = m.value<std::string>();
+      if (!id || id->empty()) return FieldError(path, field, "must be a list of member ids");
+      if (c.review_hold_for.count(*id)) return FieldError(path, field, "names " + *id + " twice or in both hold and auto");
+      c.review_hold_for[*id] = std::string(list) == "hold";
+    }
+  }
+  return Status::Ok();
+}
+
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   auto parsed = ParseFile(path);
   if (!parsed) return parsed.error();
@@ -159,7 +181,9 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   auto registry = adapters::ParseRegistrySection(*parsed, path, base);
   if (!registry) return registry.error();
   c.registry = std::move(registry.value());
-  TRY(f.Bool("trace", "auto_answer", c.auto_answer));
+  if ((*parsed)["trace"]["auto_answer"])
+    return FieldError(path, "[trace] auto_answer", "is replaced by [review] default = \"auto\" or \"hold\"");
+  TRY(ParseReview(*parsed, path, c));
   TRY(f.Int("trace", "routine_deadline_hours", c.routine_deadline_hours, 1, 24 * 365));
   TRY(f.Int("trace", "urgent_deadline_hours", c.urgent_deadline_hours, 1, 24 * 365));
   TRY(f.Str("trace", "point_of_contact", c.point_of_contact, false));

@@ -4,6 +4,7 @@
 // Thread-safety: value types.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,9 @@ struct NodeConfig {
   // [registry] and [registry.<adapter>] (adapters/README.md)
   adapters::RegistryConfig registry;
   // [trace]
-  bool auto_answer = true;
+  // [review]: whose traces' registry answers wait for a responder instead of going out at once.
+  bool review_hold_by_default = false;
+  std::map<std::string, bool> review_hold_for;  // requesting member -> hold (true) or answer at once
   uint64_t routine_deadline_hours = 168;
   uint64_t urgent_deadline_hours = 24;
   std::string point_of_contact;

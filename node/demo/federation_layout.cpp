@@ -57,8 +57,8 @@ Result<std::vector<NodeLayout>> LayOutFederation(const std::string& root, const 
     if (!spec.registry_config.empty()) config += spec.registry_config;
     else if (spec.registry_path.empty()) config += "[registry]\nadapter = \"none\"\n";
     else config += "[registry]\nadapter = \"sqlite\"\n\n[registry.sqlite]\npath = \"" + spec.registry_path + "\"\n";
-    config += "\n[trace]\nauto_answer = " + std::string(spec.auto_answer ? "true" : "false") +
-              "\npoint_of_contact = \"" + spec.id + " tracing desk\"\n";
+    config += "\n[trace]\npoint_of_contact = \"" + spec.id + " tracing desk\"\n";
+    if (spec.hold_for_review) config += "\n[review]\ndefault = \"hold\"\n";
     config += spec.extra_config;
     if (Status s = WriteFileAtomic(l.config_path, AsBytes(config), 0644); !s) return s.error();
   }

@@ -14,7 +14,7 @@ struct NodeSpec {
   std::string id;
   std::string country;
   std::string registry_path;  // empty: no registry adapter
-  bool auto_answer = true;
+  bool hold_for_review = false;  // [review] default = "hold"
   std::string extra_config;   // appended TOML (e.g. a [limits] section)
   std::string registry_config;  // a whole [registry] section instead (overrides registry_path)
 };

@@ -56,9 +56,10 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   trace_options.urgent_deadline_ms = config.urgent_deadline_hours * 3600 * 1000;
   // Without a registry there is nothing to answer from: hold requests for a responder instead
   // of retrying a lookup that cannot succeed.
-  trace_options.auto_answer = config.auto_answer && config.registry.adapter != "none";
-  if (config.auto_answer && !trace_options.auto_answer)
-    spdlog::warn("event=auto_answer_disabled reason=\"[registry] adapter is none; incoming traces wait for review\"");
+  trace_options.registry_lookups = config.registry.adapter != "none";
+  if (!trace_options.registry_lookups)
+    spdlog::warn("event=no_registry reason=\"[registry] adapter is none; incoming traces wait for a responder\"");
+  trace_options.review = {config.review_hold_by_default, config.review_hold_for};
   trace_options.point_of_contact = config.point_of_contact.empty() ? config.id : config.point_of_contact;
   node->m_trace = std::make_unique<trace::TraceService>(*node->m_store, node->m_identity.storage_key,
                                                         node->m_clock, trace_options);
@@ -226,6 +227,13 @@ Status Node::ResendDeadLetter(ByteView message_id) {
   return RunCommand([this, id](store::Txn& txn) -> Status {
     auto sent = m_messenger->ResendDeadLetter(txn, id);
     return sent ? Status::Ok() : Status(sent.error());
+  });
+}
+
+Status Node::Review(ByteView case_id, trace::ReviewDecision decision, const std::string& user) {
+  Bytes id(case_id.begin(), case_id.end());
+  return RunCommand([this, id, decision = std::move(decision), user](store::Txn& txn) {
+    return m_trace->Review(txn, id, decision, user);
   });
 }
 

@@ -56,6 +56,8 @@ class Node {
   Result<std::vector<store::DeadLetter>> DeadLetters(size_t limit);
   // Durable before acknowledged: returns once the message is back in the committed outbox.
   Status ResendDeadLetter(ByteView message_id);
+  // A responder's decision on an incoming trace awaiting review (TraceService::Review).
+  Status Review(ByteView case_id, trace::ReviewDecision decision, const std::string& user);
   // A read-only snapshot for the API.
   Status Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn);
 

@@ -43,7 +43,8 @@ class CaseStore {
   Status ListNewestFirst(store::Txn& txn,
                          const std::function<bool(const CaseRecord&)>& visit) const;
 
-  enum class Document : uint8_t { kRequest = 1, kAcknowledgement = 2, kResponse = 3 };
+  // kDraft: the registry's answer held for review (review policy), before a responder decides.
+  enum class Document : uint8_t { kRequest = 1, kAcknowledgement = 2, kResponse = 3, kDraft = 4 };
   // The messages of a case, sealed like the record and written once each.
   Status PutDocument(store::Txn& txn, ByteView case_id, Document kind, ByteView payload);
   // nullopt when the case has no such document yet.

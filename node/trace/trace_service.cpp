@@ -48,13 +48,13 @@ uint64_t TraceService::DeadlineFor(wire::Priority priority) const {
   return priority == wire::Priority::Urgent ? m_options.urgent_deadline_ms : m_options.routine_deadline_ms;
 }
 
-void TraceService::Record(CaseRecord& record, std::string_view event, std::string detail) {
+void TraceService::Record(CaseRecord& record, std::string_view event, std::string detail, const std::string& actor) {
   auto entry = std::make_unique<local::TimelineEntryT>();
   entry->state = std::string(event);
   entry->at_ms = m_clock.NowMs();
   entry->detail = std::move(detail);
   if (m_audit)
-    m_audit->Add({entry->at_ms, m_options.self_id, std::string(event), "case " + ToHex(record.case_id) + " with " + record.peer,
+    m_audit->Add({entry->at_ms, actor.empty() ? m_options.self_id : actor, std::string(event), "case " + ToHex(record.case_id) + " with " + record.peer,
                   entry->detail});
   record.timeline.push_back(std::move(entry));
   if (AdvancesTo(record.state, event)) record.state = std::string(event);
@@ -156,12 +156,12 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message)
   m_pending_acks[h.sender].push_back(std::move(ack));
   Record(record, state::kAcknowledged, "acknowledgement sent: accepted, response expected by " +
                                            FormatUtc(record.due_at_ms));
-  if (m_options.auto_answer) {
+  if (m_options.registry_lookups) {
     if (Status s = txn.Put(m_store.table("lookups"), h.message_id, {}); !s) return s;
     m_new_lookups.push_back({h.message_id, QueryFromRequest(*request)});
     Record(record, state::kAwaitingRegistry, "registry lookup queued");
   } else {
-    Record(record, state::kAwaitingReview, "held for a responder to review (review policy)");
+    Record(record, state::kAwaitingReview, "waiting for a responder: this node has no registry adapter");
   }
   return m_cases.Create(txn, record);
 }
@@ -353,17 +353,28 @@ Status TraceService::ApplyLookup(store::Txn& txn, const LookupJob& job,
   wire::TraceResponseT response = ResponseFromFindings(*findings);
   response.request_message_id = r.case_id;
   response.request_id = r.request_id;
+  if (auto removed = txn.Delete(m_store.table("lookups"), job.case_id); !removed) return removed.error();
+  std::string summary = std::string(OutcomeName(response.outcome)) +
+                        (response.custody_chain.empty()
+                             ? std::string()
+                             : ", " + std::to_string(response.custody_chain.size()) + " custody records");
+  if (m_options.review.Holds(r.peer)) {
+    if (Status s = m_cases.PutDocument(txn, r.case_id, Document::kDraft, Pack<wire::TraceResponse>(response)); !s) return s;
+    Record(r, state::kAwaitingReview, "the registry's draft answer (" + summary + ") waits for a responder (review policy)");
+    return m_cases.Update(txn, r);
+  }
+  return SendResponse(txn, r, std::move(response), "answered automatically from the registry: " + summary, "");
+}
+
+Status TraceService::SendResponse(store::Txn& txn, CaseRecord& r, wire::TraceResponseT response, const std::string& how,
+                                  const std::string& actor) {
   response.responded_at_ms = m_clock.NowMs();
   Bytes payload = Pack<wire::TraceResponse>(response);
   auto sent = m_outgoing->Send(txn, r.peer, wire::MessageKind::TraceResponse, payload);
   if (!sent) return sent.error();
-  if (auto removed = txn.Delete(m_store.table("lookups"), job.case_id); !removed) return removed.error();
   if (Status s = m_cases.PutDocument(txn, r.case_id, Document::kResponse, payload); !s) return s;
   r.outcome = std::string(OutcomeName(response.outcome));
-  Record(r, state::kResponded, "answered automatically from the registry: " + r.outcome +
-                                   (response.custody_chain.empty()
-                                        ? std::string()
-                                        : ", " + std::to_string(response.custody_chain.size()) + " custody records"));
+  Record(r, state::kResponded, how, actor);
   return SaveWithMessage(txn, r, *sent);
 }
 

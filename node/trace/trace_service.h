@@ -17,6 +17,7 @@
 #include "node/messaging/delivery_handler.h"
 #include "node/trace/case_store.h"
 #include "node/trace/findings_mapping.h"
+#include "node/trace/review.h"
 
 namespace tracenet::trace {
 
@@ -24,7 +25,8 @@ struct TraceOptions {
   std::string self_id;
   uint64_t routine_deadline_ms = uint64_t{7} * 24 * 3600 * 1000;
   uint64_t urgent_deadline_ms = uint64_t{24} * 3600 * 1000;
-  bool auto_answer = true;  // false: hold requests for a responder to review
+  bool registry_lookups = true;  // false (no registry adapter): every request waits for a responder
+  ReviewPolicy review;           // which requesting states' answers are held as drafts for review
   std::string point_of_contact;
 };
 
@@ -68,6 +70,11 @@ class TraceService final : public messaging::DeliveryHandler {
                          const Error& reason) override;
   Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) override;
 
+  // A responder's decision on an incoming case awaiting review (trace_review.cpp): the answer
+  // goes out at once. kConflict when the case is not awaiting review; kInvalidArgument
+  // when the decision does not fit the draft (ApplyReview). `user` is recorded as who decided.
+  Status Review(store::Txn& txn, ByteView case_id, const ReviewDecision& decision, const std::string& user);
+
   // Lookups queued by the last committed batch; the caller hands them to the registry worker.
   std::vector<LookupJob> TakeNewLookups();
   void AbortBatch() {
@@ -99,7 +106,11 @@ class TraceService final : public messaging::DeliveryHandler {
                            uint64_t received_at_ms);
   // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.
   Result<CaseRecord*> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender, std::string_view what);
-  void Record(CaseRecord& record, std::string_view event, std::string detail);
+  // Adds a timeline event (and an audit event; `actor` defaults to this node).
+  void Record(CaseRecord& record, std::string_view event, std::string detail, const std::string& actor = "");
+  // Sends `response` to the requester of `r` and records it as answered (`how`).
+  Status SendResponse(store::Txn& txn, CaseRecord& r, wire::TraceResponseT response, const std::string& how,
+                      const std::string& actor);
   // Stores the case and notes that `message_id` belongs to it (receipts and errors find it so).
   Status SaveWithMessage(store::Txn& txn, const CaseRecord& record, ByteView message_id);
 

@@ -20,6 +20,10 @@ std::string WriteFixture(const std::string& name, adapters::conformance::Fixture
   return path;
 }
 
+// Misbehaving adapters are restarted, which takes a Python start-up each time: on a loaded
+// machine that is seconds, so these waits allow more than the fixture's default.
+constexpr int kAdapterWaitSeconds = 90;
+
 // Waits until the case's timeline has `event` and returns that entry's detail.
 std::string WaitForEvent(Federation& f, const std::string& node, const std::string& id, const std::string& event) {
   std::string detail;
@@ -30,7 +34,7 @@ std::string WaitForEvent(Federation& f, const std::string& node, const std::stri
         return true;
       }
     return false;
-  });
+  }, kAdapterWaitSeconds);
   return detail;
 }
 
@@ -52,8 +56,8 @@ TEST(AdapterSeamTest, AProcessAdapterThatHangsPrintsGarbageOrExitsNeverStopsTheN
   std::string found = f.Submit("MEX-FGR", "USA-ATF", "TNCK-1001", "Glock");
   std::string partial = f.Submit("MEX-FGR", "USA-ATF", "TNCK-1002", "S&W");
 
-  EXPECT_EQ(f.WaitCase("MEX-FGR", found, Answered)["outcome"], "found");
-  EXPECT_EQ(f.WaitCase("MEX-FGR", partial, Answered)["outcome"], "partial");
+  EXPECT_EQ(f.WaitCase("MEX-FGR", found, Answered, kAdapterWaitSeconds)["outcome"], "found");
+  EXPECT_EQ(f.WaitCase("MEX-FGR", partial, Answered, kAdapterWaitSeconds)["outcome"], "partial");
   EXPECT_NE(WaitForEvent(f, "USA-ATF", hang, "registry_delayed").find("did not answer"), std::string::npos);
   EXPECT_NE(WaitForEvent(f, "USA-ATF", garbage, "registry_error").find("malformed output"), std::string::npos);
   EXPECT_NE(WaitForEvent(f, "USA-ATF", exits, "registry_error").find("exited with status 3"), std::string::npos);

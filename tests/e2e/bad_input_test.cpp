@@ -20,7 +20,7 @@ using protocol::wire::MessageKind;
 
 std::vector<demo::NodeSpec> Specs() {
   return {{"MEX-FGR", "MEX", ""},
-          {"USA-ATF", "USA", "generate", true, "\n[limits]\nmax_message_bytes = 65536\n"},
+          {"USA-ATF", "USA", "generate", false, "\n[limits]\nmax_message_bytes = 65536\n"},
           {"EVIL-TEST", "XXX", ""}};  // laid out, never started: the test speaks for it
 }
 

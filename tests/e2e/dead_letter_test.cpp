@@ -8,7 +8,7 @@ namespace tracenet::e2e {
 namespace {
 
 TEST(DeadLetterTest, AnExpiredRequestIsADeadLetterAndResendingItDeliversItOnce) {
-  Federation f({{"MEX-FGR", "MEX", "", true, "\n[limits]\nmessage_ttl_seconds = 3\n"}, {"USA-ATF", "USA", "generate"}});
+  Federation f({{"MEX-FGR", "MEX", "", false, "\n[limits]\nmessage_ttl_seconds = 3\n"}, {"USA-ATF", "USA", "generate"}});
   f.Start("MEX-FGR");  // USA-ATF stays down past the request's time to live
   const auto& w = f.known_weapon();
   std::string id = f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);

@@ -221,7 +221,7 @@ TEST(HubTest, ADirectoryPublishedToTheHubReachesItsMembersAndABadOneIsRefused) {
 
 
 TEST(HubTest, AMessageThatExpiresAtTheHubBringsTheSenderASignedNonDeliveryNotice) {
-  DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", "", true, "\n[limits]\nmessage_ttl_seconds = 3\n"},
+  DirectoryFederation d({{"HUB-LYON", "FRA", ""}, {"MEX-FGR", "MEX", "", false, "\n[limits]\nmessage_ttl_seconds = 3\n"},
                          {"USA-ATF", "USA", "generate"}},
                         HubAndTwoOutboundMembers());
   d.Publish(d.Sign(d.base, {0, 1}));

@@ -67,3 +67,29 @@ TEST(NodeConfigTest, PeerWithABadKeyIsNamed) {
 
 }  // namespace
 }  // namespace tracenet::config
+
+namespace tracenet::config {
+namespace {
+
+TEST(NodeConfigTest, ReviewPolicyHasADefaultAndPerStateExceptions) {
+  Write("peers.toml", "");
+  auto c = LoadNodeConfig(Write("review.toml", std::string(kValid) +
+                                                   "\n[review]\ndefault = \"hold\"\nauto = [\"USA-ATF\"]\nhold = [\"COL-DIJIN\"]\n"));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->review_hold_by_default);
+  EXPECT_FALSE(c->review_hold_for.at("USA-ATF"));
+  EXPECT_TRUE(c->review_hold_for.at("COL-DIJIN"));
+
+  auto bad = LoadNodeConfig(Write("review-bad.toml", std::string(kValid) + "\n[review]\ndefault = \"sometimes\"\n"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("[review] default must be \"auto\" or \"hold\""), std::string::npos) << bad.error().message;
+  auto both = LoadNodeConfig(Write("review-both.toml", std::string(kValid) + "\n[review]\nhold = [\"A\"]\nauto = [\"A\"]\n"));
+  ASSERT_FALSE(both);
+  EXPECT_NE(both.error().message.find("names A twice or in both"), std::string::npos) << both.error().message;
+  auto old = LoadNodeConfig(Write("review-old.toml", std::string(kValid) + "\n[trace]\nauto_answer = false\n"));
+  ASSERT_FALSE(old);
+  EXPECT_NE(old.error().message.find("replaced by [review] default"), std::string::npos) << old.error().message;
+}
+
+}  // namespace
+}  // namespace tracenet::config

@@ -1,0 +1,53 @@
+// The responder's inbox: incoming traces awaiting review, each with the draft answer the
+// registry produced (when it did), and the decision on one (approve, restrict, partial,
+// refuse: node/trace/review.h).
+#include <httplib.h>
+
+#include "node/api/api_responses.h"
+#include "node/api/api_server.h"
+#include "node/api/trace_json.h"
+#include "node/trace/lifecycle.h"
+
+namespace tracenet::api {
+
+void ApiServer::ReviewRoutes() {
+  httplib::Server& s = *m_server;
+
+  s.Get("/v1/inbox", [this](const httplib::Request&, httplib::Response& res) {
+    Json cases = Json::array();
+    uint64_t now = m_node.clock().NowMs();
+    Status st = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
+      std::vector<Bytes> waiting;
+      Status scan = store.ListNewestFirst(txn, [&](const trace::CaseRecord& r) {
+        if (r.state == trace::state::kAwaitingReview) waiting.push_back(r.case_id);
+        return true;
+      });
+      if (!scan) return scan;
+      for (const Bytes& id : waiting) {
+        auto record = store.Find(txn, id);
+        if (!record) return record.error();
+        if (!*record) continue;
+        auto draft = store.GetDocument(txn, id, trace::CaseStore::Document::kDraft);
+        if (!draft) return draft.error();
+        Json j = CaseWithTimelineToJson(**record, now, std::nullopt);
+        j["draft"] = *draft ? ResponseToJson(**draft) : Json(nullptr);
+        cases.push_back(std::move(j));
+      }
+      return Status::Ok();
+    });
+    if (!st) return SendError(res, st.error());
+    SendJson(res, 200, {{"cases", cases}});
+  });
+
+  s.Post(R"(/v1/traces/([0-9a-fA-F]{32})/review)", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
+    auto decision = ReviewDecisionFromJson(body);
+    if (!decision) return SendError(res, decision.error());
+    Bytes id = *FromHex(req.matches[1].str());
+    if (Status st = m_node.Review(id, std::move(*decision), "api"); !st) return SendError(res, st.error());
+    SendJson(res, 200, {{"case_id", ToHex(id)}, {"state", trace::state::kResponded}});
+  });
+}
+
+}  // namespace tracenet::api
