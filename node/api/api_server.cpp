@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "node/api/api_responses.h"
+#include "node/api/route_permissions.h"
 #include "node/api/trace_json.h"
 #include "node/common/file_util.h"
 #include "node/trace/lifecycle.h"
@@ -50,6 +51,44 @@ Result<std::string> LoadOrCreateToken(const std::string& path) {
   return token;
 }
 
+namespace {
+thread_local std::string t_current_user;
+}  // namespace
+
+const std::string& ApiServer::CurrentUser() { return t_current_user; }
+
+bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
+  t_current_user.clear();
+  if (req.path == "/healthz" || req.path == "/readyz") return true;
+  std::string auth = req.get_header_value("Authorization");
+  std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : std::string();
+  users::Role role = users::Role::kAdmin;
+  if (token.size() == m_token.size() && sodium_memcmp(token.data(), m_token.data(), token.size()) == 0) {
+    t_current_user = "operator";  // the node's own token file: its operator, an admin
+  } else {
+    auto user = token.empty() ? Result<std::optional<users::User>>(std::nullopt) : m_node.users().Authenticate(token);
+    if (!user) {
+      SendError(res, user.error());
+      return false;
+    }
+    if (!*user) {
+      SendError(res, 401, "unauthenticated", "missing, unknown or revoked API token (Authorization: Bearer <token>)");
+      return false;
+    }
+    t_current_user = (*user)->name;
+    role = (*user)->role;
+  }
+  users::Permission needed = PermissionFor(req.method, req.path);
+  if (!users::Allows(role, needed)) {
+    std::string why = "user " + t_current_user + " (" + std::string(users::RoleName(role)) + ") may not " +
+                      std::string(users::PermissionName(needed));
+    (void)m_node.RecordRefusal(t_current_user, req.method + " " + req.path, why);
+    SendError(res, 403, "forbidden", why);
+    return false;
+  }
+  return true;
+}
+
 ApiServer::ApiServer(runtime::Node& node, std::string token)
     : m_node(node), m_token(std::move(token)), m_server(std::make_unique<httplib::Server>()) {
   Routes();
@@ -66,14 +105,7 @@ void ApiServer::Routes() {
   s.new_task_queue = [] { return new httplib::ThreadPool(kHandlerThreads); };  // small JSON answers must not wait for delayed ACKs (Nagle)
   s.set_read_timeout(10, 0);
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (req.path == "/healthz" || req.path == "/readyz") return httplib::Server::HandlerResponse::Unhandled;
-    std::string auth = req.get_header_value("Authorization");
-    std::string expected = "Bearer " + m_token;
-    if (auth.size() != expected.size() || sodium_memcmp(auth.data(), expected.data(), auth.size()) != 0) {
-      SendError(res, 401, "unauthenticated", "missing or wrong API token (Authorization: Bearer <token>)");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
+    return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
   });
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { SendJson(res, 200, {{"status", "ok"}}); });
@@ -85,7 +117,7 @@ void ApiServer::Routes() {
       return SendError(res, 400, "invalid_argument", "recipient (the requested state's member id) is required");
     auto request = TraceRequestFromJson(body);
     if (!request) return SendError(res, 400, "invalid_argument", request.error().message);
-    auto case_id = m_node.Submit(body["recipient"].get<std::string>(), std::move(request.value()));
+    auto case_id = m_node.Submit(body["recipient"].get<std::string>(), std::move(request.value()), CurrentUser());
     if (!case_id)
       return SendError(res, HttpStatusFor(case_id.error().code), ErrcName(case_id.error().code), case_id.error().message);
     SendJson(res, 201, {{"case_id", ToHex(*case_id)}, {"state", trace::state::kSubmitted}});
@@ -107,7 +139,7 @@ void ApiServer::Routes() {
         return SendError(res, 400, "invalid_argument", which + "recipient is required");
       auto request = TraceRequestFromJson(t);
       if (!request) return SendError(res, 400, "invalid_argument", which + request.error().message);
-      items.push_back({t["recipient"].get<std::string>(), std::move(request.value())});
+      items.push_back({t["recipient"].get<std::string>(), std::move(request.value()), CurrentUser()});
     }
     auto ids = m_node.SubmitMany(std::move(items));
     if (!ids) return SendError(res, HttpStatusFor(ids.error().code), ErrcName(ids.error().code), ids.error().message);
@@ -186,6 +218,7 @@ void ApiServer::Routes() {
   StolenRoutes();
   OpsRoutes();
   ReviewRoutes();
+  UserRoutes();
 
   s.Get("/v1/audit/verify", [this](const httplib::Request&, httplib::Response& res) {
     auto report = m_node.VerifyAudit();

@@ -1,6 +1,7 @@
-// The node's local control plane: an HTTP JSON API on loopback. Every call except /healthz
-// needs "Authorization: Bearer <token>", the token kept in a mode-0600 file created at the
-// node's first start. The CLI is a client of this API.
+// The node's local control plane: an HTTP JSON API on loopback. Every call except /healthz and
+// /readyz needs "Authorization: Bearer <token>": the operator's token, kept in a mode-0600 file
+// created at the node's first start, or a local user's (node/users), and the permission its
+// route needs (route_permissions.h) must be one the user's role grants. The CLI is a client.
 // Thread-safety: serves on its own threads; calls into Node's thread-safe methods only.
 #pragma once
 
@@ -13,6 +14,8 @@
 
 namespace httplib {
 class Server;
+struct Request;
+struct Response;
 }
 
 namespace tracenet::api {
@@ -28,11 +31,18 @@ class ApiServer {
   Result<int> Start(const std::string& listen);
   void Stop();
 
+  // The user the current request was authenticated as ("operator" for the node's own token
+  // file). Set by the check every request passes before its handler, on the handler's thread.
+  static const std::string& CurrentUser();
+
  private:
   void Routes();
   void StolenRoutes();  // /v1/stolen/..., in stolen_routes.cpp
   void OpsRoutes();     // /readyz and /metrics, in metrics_routes.cpp
   void ReviewRoutes();  // /v1/inbox and /v1/traces/{id}/review, in review_routes.cpp
+  void UserRoutes();    // /v1/users, in user_routes.cpp
+  // Authenticates the request and checks its route's permission; false after answering it.
+  bool Admit(const httplib::Request& req, httplib::Response& res);
   runtime::Node& m_node;
   std::string m_token;
   std::unique_ptr<httplib::Server> m_server;

@@ -45,7 +45,7 @@ void ApiServer::ReviewRoutes() {
     auto decision = ReviewDecisionFromJson(body);
     if (!decision) return SendError(res, decision.error());
     Bytes id = *FromHex(req.matches[1].str());
-    if (Status st = m_node.Review(id, std::move(*decision), "api"); !st) return SendError(res, st.error());
+    if (Status st = m_node.Review(id, std::move(*decision), CurrentUser()); !st) return SendError(res, st.error());
     SendJson(res, 200, {{"case_id", ToHex(id)}, {"state", trace::state::kResponded}});
   });
 }

@@ -62,7 +62,7 @@ void ApiServer::StolenRoutes() {
       auto reported = member.Report(txn, *prepared, out);
       if (reported) hubs = *reported;
       return reported ? Status::Ok() : Status(reported.error());
-    }, {0, "api", "stolen records reported", std::to_string(prepared->size()) + " records", ""});
+    }, {0, CurrentUser(), "stolen records reported", std::to_string(prepared->size()) + " records", ""});
     if (!st) return SendError(res, st.error());
     SendJson(res, 201, {{"stored", prepared->size()}, {"published_to_hubs", hubs}});
   });
@@ -90,7 +90,7 @@ void ApiServer::StolenRoutes() {
     Status st = m_node.StolenCommand([&](store::Txn& txn, stolen::MemberStolenService& member, messaging::Outgoing& out) {
       auto reported = member.Report(txn, *prepared, out);
       return reported ? Status::Ok() : Status(reported.error());
-    }, {0, "api", "stolen record status changed", record->owner_ref, record->status});
+    }, {0, CurrentUser(), "stolen record status changed", record->owner_ref, record->status});
     if (!st) return SendError(res, st.error());
     SendJson(res, 200, stolen::RecordToJson(prepared->front()));
   });
@@ -115,7 +115,7 @@ void ApiServer::StolenRoutes() {
       auto r = member.ImportBatch(txn, req.matches[1], std::stoull(req.matches[2]), *prepared, out);
       if (r) committed = *r;
       return r ? Status::Ok() : Status(r.error());
-    }, {0, "api", "stolen import batch", std::string(req.matches[1]) + " batch " + std::string(req.matches[2]), std::to_string(prepared->size()) + " records"});
+    }, {0, CurrentUser(), "stolen import batch", std::string(req.matches[1]) + " batch " + std::string(req.matches[2]), std::to_string(prepared->size()) + " records"});
     if (!st) return SendError(res, st.error());
     SendJson(res, committed ? 201 : 200, {{"committed", committed}, {"records", prepared->size()}});
   });
@@ -126,7 +126,7 @@ void ApiServer::StolenRoutes() {
       auto r = member.Resync(txn, out);
       if (r) n = *r;
       return r ? Status::Ok() : Status(r.error());
-    }, {0, "api", "stolen records republished", "all own records", ""});
+    }, {0, CurrentUser(), "stolen records republished", "all own records", ""});
     if (!st) return SendError(res, st.error());
     SendJson(res, 200, {{"republished", n}});
   });
@@ -141,7 +141,7 @@ void ApiServer::StolenRoutes() {
       auto started = member.StartSearch(txn, *search, out);
       if (started) id = *started;
       return started ? Status::Ok() : Status(started.error());
-    }, {0, "api", "stolen search", search->serial, search->case_reference});
+    }, {0, CurrentUser(), "stolen search", search->serial, search->case_reference});
     if (!st) return SendError(res, st.error());
     SendJson(res, 202, {{"search_id", id}, {"state", "sent"}});
   });
@@ -178,7 +178,7 @@ void ApiServer::StolenRoutes() {
     if (note.size() > stolen::kMaxRemarksBytes) return SendError(res, 400, "invalid_argument", "note is too long");
     Status st = m_node.StolenCommand([&](store::Txn& txn, stolen::MemberStolenService& member, messaging::Outgoing& out) {
       return member.Decide(txn, req.matches[1], decision == "confirm", note, out);
-    }, {0, "api", "stolen hit " + decision, std::string(req.matches[1]), note});
+    }, {0, CurrentUser(), "stolen hit " + decision, std::string(req.matches[1]), note});
     if (!st) return SendError(res, st.error());
     SendJson(res, 200, {{"hit_id", req.matches[1]}, {"decision", decision}});
   });

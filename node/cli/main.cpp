@@ -7,6 +7,7 @@
 #include "node/cli/directory_commands.h"
 #include "node/cli/audit_commands.h"
 #include "node/cli/review_commands.h"
+#include "node/cli/user_commands.h"
 #include "node/cli/stolen_commands.h"
 
 namespace {
@@ -115,6 +116,8 @@ int main(int argc, char** argv) {
   cli::AddAuditCommands(app, audit);
   cli::ReviewCommands review;
   cli::AddReviewCommands(app, review);
+  cli::UserCommands user;
+  cli::AddUserCommands(app, user);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -122,6 +125,7 @@ int main(int argc, char** argv) {
   if (!stolen.action.empty()) return stolen.Run();
   if (!audit.action.empty()) return audit.Run();
   if (!review.action.empty()) return review.Run();
+  if (!user.action.empty()) return user.Run();
 
   if (*dead_cmd) return cli::DeadLetterList(outbox_config, dead_json);
   if (*resend_cmd) return cli::DeadLetterResend(outbox_config, resend_id);

@@ -65,6 +65,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
                                                         node->m_clock, trace_options);
   node->m_audit = std::make_unique<audit::AuditLog>(*node->m_store, node->m_identity);
   node->m_trace->SetAudit(node->m_audit.get());
+  node->m_users = std::make_unique<users::UserStore>(*node->m_store);
   messaging::MessengerOptions mo;
   mo.max_message_bytes = config.max_message_bytes;
   mo.clock_skew_ms = config.clock_skew_seconds * 1000;
@@ -166,9 +167,9 @@ Status Node::RunCommand(const std::function<Status(store::Txn&)>& apply) {
   return done.get();
 }
 
-Result<Bytes> Node::Submit(const std::string& recipient, trace::wire::TraceRequestT request) {
+Result<Bytes> Node::Submit(const std::string& recipient, trace::wire::TraceRequestT request, const std::string& by) {
   std::vector<SubmitItem> one;
-  one.push_back({recipient, std::move(request)});
+  one.push_back({recipient, std::move(request), by});
   auto ids = SubmitMany(std::move(one));
   if (!ids) return ids.error();
   return ids->front();
@@ -185,6 +186,7 @@ Result<std::vector<Bytes>> Node::SubmitMany(std::vector<SubmitItem> items) {
       return MakeError(Errc::kInvalidArgument, which + "recipient " + items[i].recipient + " is not a configured peer");
     auto p = m_trace->PrepareSubmit(items[i].recipient, std::move(items[i].request));
     if (!p) return MakeError(p.error().code, which + p.error().message);
+    p->submitted_by = items[i].submitted_by;
     prepared->push_back(std::move(p.value()));
   }
   std::vector<Bytes> case_ids;
@@ -227,6 +229,35 @@ Status Node::ResendDeadLetter(ByteView message_id) {
   return RunCommand([this, id](store::Txn& txn) -> Status {
     auto sent = m_messenger->ResendDeadLetter(txn, id);
     return sent ? Status::Ok() : Status(sent.error());
+  });
+}
+
+Result<std::string> Node::CreateUser(const std::string& name, users::Role role, const std::string& by) {
+  // Captured by value: a command that times out may still run later.
+  auto token = std::make_shared<std::string>();
+  Status s = RunCommand([this, token, name, role, by](store::Txn& txn) -> Status {
+    auto created = m_users->Create(txn, name, role, by, m_clock.NowMs());
+    if (!created) return created.error();
+    *token = *created;
+    m_audit->Add({m_clock.NowMs(), by, "user created", name, "role " + std::string(users::RoleName(role))});
+    return Status::Ok();
+  });
+  if (!s) return s.error();
+  return *token;
+}
+
+Status Node::RevokeUser(const std::string& name, const std::string& by) {
+  return RunCommand([this, name, by](store::Txn& txn) -> Status {
+    if (Status s = m_users->Revoke(txn, name, m_clock.NowMs()); !s) return s;
+    m_audit->Add({m_clock.NowMs(), by, "user revoked", name, ""});
+    return Status::Ok();
+  });
+}
+
+Status Node::RecordRefusal(const std::string& user, const std::string& call, const std::string& why) {
+  return RunCommand([this, user, call, why](store::Txn&) -> Status {
+    m_audit->Add({m_clock.NowMs(), user, "call refused", call, why});
+    return Status::Ok();
   });
 }
 

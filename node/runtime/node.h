@@ -20,6 +20,7 @@
 #include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
 #include "node/trace/trace_service.h"
+#include "node/users/user_store.h"
 #include "node/transport/links.h"
 #include "node/transport/zap_handler.h"
 
@@ -46,9 +47,10 @@ class Node {
   struct SubmitItem {
     std::string recipient;
     trace::wire::TraceRequestT request;
+    std::string submitted_by;  // the API user, for the timeline and the audit log (empty: this node)
   };
   // Durable before acknowledged: returns the case id once the case and its request are committed.
-  Result<Bytes> Submit(const std::string& recipient, trace::wire::TraceRequestT request);
+  Result<Bytes> Submit(const std::string& recipient, trace::wire::TraceRequestT request, const std::string& by = "");
   // All or nothing: every request is checked first, then all are committed in one transaction.
   Result<std::vector<Bytes>> SubmitMany(std::vector<SubmitItem> items);
   NodeStatus Snapshot() const;
@@ -56,6 +58,13 @@ class Node {
   Result<std::vector<store::DeadLetter>> DeadLetters(size_t limit);
   // Durable before acknowledged: returns once the message is back in the committed outbox.
   Status ResendDeadLetter(ByteView message_id);
+  // Local users of the API (node/users): adding one returns its token, shown once.
+  Result<std::string> CreateUser(const std::string& name, users::Role role, const std::string& by);
+  Status RevokeUser(const std::string& name, const std::string& by);
+  const users::UserStore& users() const { return *m_users; }
+  // Records in the audit log a call the caller's role does not allow.
+  Status RecordRefusal(const std::string& user, const std::string& call, const std::string& why);
+
   // A responder's decision on an incoming trace awaiting review (TraceService::Review).
   Status Review(ByteView case_id, trace::ReviewDecision decision, const std::string& user);
   // A read-only snapshot for the API.
@@ -129,6 +138,7 @@ class Node {
   messaging::Counters m_counters;
   std::unique_ptr<audit::AuditLog> m_audit;
   std::unique_ptr<trace::TraceService> m_trace;
+  std::unique_ptr<users::UserStore> m_users;
   std::unique_ptr<stolen::MemberStolenService> m_stolen_member;
   std::unique_ptr<stolen::HubIndexService> m_stolen_hub;  // hubs only
   std::unique_ptr<DeliveryDispatch> m_dispatch;

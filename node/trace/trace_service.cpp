@@ -93,7 +93,8 @@ Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
   record.due_at_ms = p.due_at_ms;
   Summarise(*Root<wire::TraceRequest>(p.payload), record);
   record.request_envelope_hash.assign(sent->envelope_hash.begin(), sent->envelope_hash.end());
-  Record(record, state::kSubmitted, p.summary);
+  Record(record, state::kSubmitted, p.submitted_by.empty() ? p.summary : p.summary + " by " + p.submitted_by,
+         p.submitted_by);
   if (Status s = m_cases.Create(txn, record); !s) return s.error();
   if (Status s = m_cases.PutDocument(txn, p.case_id, Document::kRequest, p.payload); !s) return s.error();
   if (Status s = m_cases.LinkMessage(txn, p.case_id, p.case_id); !s) return s.error();

@@ -54,6 +54,7 @@ class TraceService final : public messaging::DeliveryHandler {
     uint64_t submitted_at_ms = 0;
     uint64_t due_at_ms = 0;
     std::string summary;  // for the timeline
+    std::string submitted_by;  // an API user (empty: this node)
   };
   // Fails with Errc::kInvalidArgument naming the field when the request breaks a payload rule.
   Result<PreparedSubmit> PrepareSubmit(const std::string& recipient, wire::TraceRequestT request) const;

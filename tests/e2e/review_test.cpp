@@ -2,6 +2,8 @@
 // traces as drafts; a responder approves one, restricts another with an ITI reason, and MEX-FGR
 // sees each answer as decided. Bad decisions are refused without touching the case, and an
 // approval that returned survives a kill -9 of the responding node.
+#include <fstream>
+
 #include "federation_fixture.h"
 
 namespace tracenet::e2e {
@@ -66,7 +68,13 @@ TEST(ReviewTest, HeldDraftsWaitForAResponderWhoseDecisionTheRequesterSees) {
   EXPECT_EQ(again.error().code, Errc::kConflict);
   EXPECT_NE(again.error().message.find("not awaiting review"), std::string::npos);
 
-  ASSERT_TRUE(f.Api("USA-ATF").Post(path2, {{"action", "restrict"},
+  // A named responder decides the second, and the timeline says so.
+  auto added = f.Api("USA-ATF").Post("/v1/users", {{"name", "j.smith"}, {"role", "responder"}});
+  ASSERT_TRUE(added) << added.error().message;
+  int port = 0;
+  std::ifstream(f.layout("USA-ATF").dir + "/data/api.port") >> port;
+  api::ApiClient responder("127.0.0.1", port, (*added)["token"]);
+  ASSERT_TRUE(responder.Post(path2, {{"action", "restrict"},
                                             {"reason", "ongoing_investigation"},
                                             {"withhold_custody", true},
                                             {"use_restrictions", "for the investigating magistrate only"}}));
@@ -82,7 +90,7 @@ TEST(ReviewTest, HeldDraftsWaitForAResponderWhoseDecisionTheRequesterSees) {
   std::string decided;
   for (const Json& e : (*shown)["timeline"])
     if (e["event"] == "responded") decided = e["detail"];
-  EXPECT_NE(decided.find("restricted by api: restricted, reason OngoingInvestigation"), std::string::npos)
+  EXPECT_NE(decided.find("restricted by j.smith: restricted, reason OngoingInvestigation"), std::string::npos)
       << (*shown)["timeline"].dump();
   EXPECT_TRUE(f.Api("USA-ATF").Get("/v1/inbox").value()["cases"].empty());
 }

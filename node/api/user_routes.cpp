@@ -1,0 +1,44 @@
+// /v1/users: local users of the API and their roles (node/users). Adding a user answers its
+// token once; only its hash is kept. Revoking keeps the name, so past actions stay attributed.
+#include <httplib.h>
+
+#include "node/api/api_responses.h"
+#include "node/api/api_server.h"
+#include "node/api/trace_json.h"
+
+namespace tracenet::api {
+
+void ApiServer::UserRoutes() {
+  httplib::Server& s = *m_server;
+
+  s.Get("/v1/users", [this](const httplib::Request&, httplib::Response& res) {
+    auto list = m_node.users().List();
+    if (!list) return SendError(res, list.error());
+    Json out = Json::array();
+    for (const users::User& u : *list)
+      out.push_back({{"name", u.name},
+                     {"role", users::RoleName(u.role)},
+                     {"created_at", FormatUtc(u.created_at_ms)},
+                     {"created_by", u.created_by},
+                     {"revoked_at", u.revoked_at_ms ? Json(FormatUtc(u.revoked_at_ms)) : Json(nullptr)}});
+    SendJson(res, 200, {{"users", out}});
+  });
+
+  s.Post("/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return SendError(res, 400, "bad_json", "send {\"name\": ..., \"role\": ...}");
+    std::string name = body.value("name", ""), role_name = body.value("role", "");
+    auto role = users::RoleFromName(role_name);
+    if (!role) return SendError(res, 400, "invalid_argument", "role must be one of submitter, responder, auditor, admin");
+    auto token = m_node.CreateUser(name, *role, CurrentUser());
+    if (!token) return SendError(res, token.error());
+    SendJson(res, 201, {{"name", name}, {"role", role_name}, {"token", *token}});
+  });
+
+  s.Post(R"(/v1/users/([A-Za-z0-9._-]{1,64})/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
+    if (Status st = m_node.RevokeUser(req.matches[1].str(), CurrentUser()); !st) return SendError(res, st.error());
+    SendJson(res, 200, {{"name", req.matches[1].str()}, {"revoked", true}});
+  });
+}
+
+}  // namespace tracenet::api
