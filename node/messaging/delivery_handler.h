@@ -27,6 +27,12 @@ class DeliveryHandler {
                                  const Error& reason) = 0;
   // A dead letter was put back in the outbox under its own message id.
   virtual Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) = 0;
+  // This node (a hub) took custody of an envelope for someone else and queued it for `next_hop`.
+  // It sees the routing header only, never the content.
+  virtual Status OnRelayed(store::Txn& /*txn*/, ByteView /*message_id*/, const std::string& /*from*/,
+                           const std::string& /*recipient*/, const std::string& /*next_hop*/) {
+    return Status::Ok();
+  }
 };
 
 struct SentMessage {

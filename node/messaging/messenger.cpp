@@ -186,6 +186,7 @@ Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& fr
   seen.expires_at_ms = relay.expires_at_ms + m_options.clock_skew_ms;
   seen.accepted_at_ms = m_clock.NowMs();
   if (Status s = m_store.RememberSeen(txn, relay.message_id, seen); !s) return s;
+  if (Status s = m_handler.OnRelayed(txn, relay.message_id, frame.member, relay.recipient, hop); !s) return s;
   ++m_counters.relayed;
   custody_ids.push_back(relay.message_id);
   custody_hashes.push_back(relay.envelope_hash);

@@ -4,6 +4,8 @@
 // sent message's delivery. Thread-safety: the node loop thread only.
 #pragma once
 
+#include "node/audit/audit_log.h"
+#include "node/common/clock.h"
 #include "node/messaging/delivery_handler.h"
 #include "node/stolen_exchange/hub_index_service.h"
 #include "node/stolen_exchange/member_stolen_service.h"
@@ -13,8 +15,9 @@ namespace tracenet::runtime {
 
 class DeliveryDispatch final : public messaging::DeliveryHandler {
  public:
-  DeliveryDispatch(trace::TraceService& trace, stolen::MemberStolenService& member, stolen::HubIndexService* hub)
-      : m_trace(trace), m_member(member), m_hub(hub) {}
+  DeliveryDispatch(trace::TraceService& trace, stolen::MemberStolenService& member, stolen::HubIndexService* hub,
+                   audit::AuditLog& audit, const Clock& clock)
+      : m_trace(trace), m_member(member), m_hub(hub), m_audit(audit), m_clock(clock) {}
 
   Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) override;
   Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer, const std::string& custody) override {
@@ -26,11 +29,20 @@ class DeliveryDispatch final : public messaging::DeliveryHandler {
   Status OnResent(store::Txn& txn, ByteView message_id, const std::string& peer) override {
     return m_trace.OnResent(txn, message_id, peer);
   }
+  // A hub's relays go to its audit log: who handed it what for whom, and where it went.
+  Status OnRelayed(store::Txn&, ByteView message_id, const std::string& from, const std::string& recipient,
+                   const std::string& next_hop) override {
+    m_audit.Add({m_clock.NowMs(), from, "relayed", "message " + ToHex(message_id),
+                 "for " + recipient + ", queued for " + next_hop});
+    return Status::Ok();
+  }
 
  private:
   trace::TraceService& m_trace;
   stolen::MemberStolenService& m_member;
   stolen::HubIndexService* m_hub;  // null unless this node is a hub
+  audit::AuditLog& m_audit;
+  const Clock& m_clock;
 };
 
 }  // namespace tracenet::runtime

@@ -24,7 +24,7 @@ Status Node::OpenStolen() {
     m_stolen_hub = std::move(*opened);
     m_stolen_hub->SetAudit(m_audit.get());
   }
-  m_dispatch = std::make_unique<DeliveryDispatch>(*m_trace, *m_stolen_member, m_stolen_hub.get());
+  m_dispatch = std::make_unique<DeliveryDispatch>(*m_trace, *m_stolen_member, m_stolen_hub.get(), *m_audit, m_clock);
   return Status::Ok();
 }
 

@@ -58,6 +58,13 @@ TEST(HubTest, OutboundOnlyMembersTraceThroughAHubThatCannotReadAnything) {
   EXPECT_TRUE(custody) << "the hub's hop carries a signed custody receipt: " << c["timeline"].dump();
   // Request, acknowledgement, response and receipts each way all went through the hub.
   EXPECT_GE(d.f.Status("HUB-LYON")["counters"]["relayed"].get<uint64_t>(), 4u);
+  // Each relay is in the hub's audit log: who handed it what for whom; the chain verifies.
+  Json audit = d.f.Api("HUB-LYON").Get("/v1/audit/export").value();
+  size_t relays_for_usa = 0;
+  for (const Json& e : audit["entries"])
+    if (e["event"] == "relayed" && e["actor"] == "MEX-FGR" && e["detail"] == "for USA-ATF, queued for USA-ATF") ++relays_for_usa;
+  EXPECT_GE(relays_for_usa, 1u) << audit["entries"].dump();
+  EXPECT_TRUE(d.f.Api("HUB-LYON").Get("/v1/audit/verify").value()["ok"].get<bool>());
 
   // A trace addressed to the hub itself is settled by its plain acceptance (no custody to prove).
   std::string to_hub = d.f.Submit("MEX-FGR", "HUB-LYON", "HUB-1", "Glock");
