@@ -104,6 +104,9 @@ void ApiServer::Routes() {
   // commit (group commit) instead of queueing behind a few.
   s.new_task_queue = [] { return new httplib::ThreadPool(kHandlerThreads); };  // small JSON answers must not wait for delayed ACKs (Nagle)
   s.set_read_timeout(10, 0);
+  // Integrations keep a connection open; the default (5 requests, then close) made every fifth
+  // call reconnect, and a call sent just as the server closed failed.
+  s.set_keep_alive_max_count(1000);
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
   });

@@ -59,6 +59,16 @@ inline Result<api::ApiClient> WaitForApi(const demo::NodeLayout& l) {
   return MakeError(Errc::kTimeout, l.id + " did not start");
 }
 
+// A node's API port and its operator token, as it wrote them at start.
+inline std::pair<int, std::string> PortAndToken(const demo::NodeLayout& l) {
+  std::ifstream port(l.dir + "/data/api.port"), token(l.dir + "/data/api.token");
+  int p = 0;
+  std::string t;
+  port >> p;
+  token >> t;
+  return {p, t};
+}
+
 inline double Percentile(std::vector<uint64_t> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());

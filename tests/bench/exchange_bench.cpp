@@ -34,15 +34,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-std::pair<int, std::string> PortAndToken(const demo::NodeLayout& l) {
-  std::ifstream port(l.dir + "/data/api.port"), token(l.dir + "/data/api.token");
-  int p = 0;
-  std::string t;
-  port >> p;
-  token >> t;
-  return {p, t};
-}
-
 uint64_t EventAt(const Json& c, const char* event) {
   for (const Json& e : c["timeline"])
     if (e["event"] == event) return e["at_ms"].get<uint64_t>();
