@@ -11,8 +11,9 @@ packages=(g++ cmake ninja-build pkgconf git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev)
 for option in "$@"; do
   case "$option" in
-    # PostgreSQL and Python run the adapter tests against a real server and the example adapter.
-    --with-test-tools) packages+=(clang libclang-rt-14-dev postgresql python3) ;;
+    # PostgreSQL and Python run the adapter tests against a real server and the example adapter;
+    # jsonschema and yaml check the live API against its OpenAPI document.
+    --with-test-tools) packages+=(clang libclang-rt-14-dev postgresql python3 python3-jsonschema python3-yaml) ;;
     # The relay comparison (ops/bench/relay_comparison.sh) against Debian's RabbitMQ.
     --with-rabbitmq) packages+=(rabbitmq-server librabbitmq-dev) ;;
     *) echo "ops/setup.sh: unknown option $option" >&2; exit 2 ;;
