@@ -5,6 +5,9 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <chrono>
+#include <cmath>
+
 #include "node/api/api_responses.h"
 #include "node/api/route_permissions.h"
 #include "node/api/trace_json.h"
@@ -78,6 +81,14 @@ bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
     t_current_user = (*user)->name;
     role = (*user)->role;
   }
+  double retry_after = 0;
+  if (!m_rate_limiter.Allow(t_current_user, std::chrono::steady_clock::now(), retry_after)) {
+    res.set_header("Retry-After", std::to_string(static_cast<int>(std::ceil(retry_after))));
+    SendError(res, 429, "rate_limited",
+              "user " + t_current_user + " exceeds " + std::to_string(m_node.config().api_requests_per_second) +
+                  " requests per second ([api] requests_per_second); retry after the Retry-After seconds");
+    return false;
+  }
   users::Permission needed = PermissionFor(req.method, req.path);
   if (!users::Allows(role, needed)) {
     std::string why = "user " + t_current_user + " (" + std::string(users::RoleName(role)) + ") may not " +
@@ -90,7 +101,10 @@ bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
 }
 
 ApiServer::ApiServer(runtime::Node& node, std::string token)
-    : m_node(node), m_token(std::move(token)), m_server(std::make_unique<httplib::Server>()) {
+    : m_node(node),
+      m_token(std::move(token)),
+      m_rate_limiter(node.config().api_requests_per_second),
+      m_server(std::make_unique<httplib::Server>()) {
   Routes();
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "node/api/request_rate_limiter.h"
 #include "node/common/result.h"
 #include "node/runtime/node.h"
 
@@ -45,6 +46,7 @@ class ApiServer {
   bool Admit(const httplib::Request& req, httplib::Response& res);
   runtime::Node& m_node;
   std::string m_token;
+  RequestRateLimiter m_rate_limiter;
   std::unique_ptr<httplib::Server> m_server;
   std::thread m_thread;
 };

@@ -176,6 +176,7 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Str("api", "listen", c.api_listen, false));
   TRY(f.Str("api", "token_file", c.api_token_file, false));
   TRY(f.Str("api", "port_file", c.api_port_file, false));
+  TRY(f.Int("api", "requests_per_second", c.api_requests_per_second, 1, 1'000'000));
   if (c.api_listen.rfind("127.0.0.1:", 0) != 0 && c.api_listen.rfind("localhost:", 0) != 0)
     return FieldError(path, "[api] listen", "must be on loopback (127.0.0.1:PORT): the API is local only");
   auto registry = adapters::ParseRegistrySection(*parsed, path, base);

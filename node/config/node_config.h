@@ -31,6 +31,7 @@ struct NodeConfig {
   // [api]
   std::string api_listen = "127.0.0.1:0";  // host:port, loopback only
   std::string api_token_file;              // created at first start, mode 0600
+  uint64_t api_requests_per_second = 10'000;  // per user; more get 429 with Retry-After
   std::string api_port_file;               // where the bound port is written (for port 0)
   // [registry] and [registry.<adapter>] (adapters/README.md)
   adapters::RegistryConfig registry;

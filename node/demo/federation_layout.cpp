@@ -53,7 +53,7 @@ Result<std::vector<NodeLayout>> LayOutFederation(const std::string& root, const 
     if (Status s = WriteFileAtomic(l.dir + "/peers.toml", AsBytes(peers), 0644); !s) return s.error();
     std::string config = "[node]\nid = \"" + spec.id + "\"\ncountry = \"" + spec.country +
                          "\"\ndata_dir = \"data\"\nkeys_dir = \"keys\"\npeers_file = \"peers.toml\"\nlisten = \"" +
-                         l.endpoint + "\"\n\n[api]\nlisten = \"127.0.0.1:0\"\n\n";
+                         l.endpoint + "\"\n\n[api]\nlisten = \"127.0.0.1:0\"\n" + spec.api_config + "\n";
     if (!spec.registry_config.empty()) config += spec.registry_config;
     else if (spec.registry_path.empty()) config += "[registry]\nadapter = \"none\"\n";
     else config += "[registry]\nadapter = \"sqlite\"\n\n[registry.sqlite]\npath = \"" + spec.registry_path + "\"\n";

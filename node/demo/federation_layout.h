@@ -17,6 +17,7 @@ struct NodeSpec {
   bool hold_for_review = false;  // [review] default = "hold"
   std::string extra_config;   // appended TOML (e.g. a [limits] section)
   std::string registry_config;  // a whole [registry] section instead (overrides registry_path)
+  std::string api_config;       // lines added to the [api] section
 };
 
 struct NodeLayout {

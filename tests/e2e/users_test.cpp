@@ -113,3 +113,33 @@ TEST(UsersTest, EachRoleOpensWhatItMayAndNothingElse) {
 
 }  // namespace
 }  // namespace tracenet::e2e
+
+namespace tracenet::e2e {
+namespace {
+
+TEST(UsersTest, AUserOverItsRequestRateIsToldToWaitAndThenServed) {
+  demo::NodeSpec mex{"MEX-FGR", "MEX", ""};
+  mex.api_config = "requests_per_second = 20\n";
+  Federation f({mex, {"USA-ATF", "USA", ""}});
+  f.Start("MEX-FGR");
+  api::ApiClient op = f.Api("MEX-FGR");
+  size_t served = 0, refused = 0;
+  std::string message;
+  for (int i = 0; i < 60; ++i) {
+    auto r = op.Get("/v1/status");
+    if (r) {
+      ++served;
+    } else {
+      ++refused;
+      message = r.error().message;
+    }
+  }
+  EXPECT_GT(refused, 0u);
+  EXPECT_LT(served, 60u);
+  EXPECT_NE(message.find("exceeds 20 requests per second"), std::string::npos) << message;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(op.Get("/v1/status"));  // the bucket refilled
+}
+
+}  // namespace
+}  // namespace tracenet::e2e
