@@ -162,8 +162,12 @@ Status Node::RunCommand(const std::function<Status(store::Txn&)>& apply) {
     m_commands.push_back(command);
   }
   Wake();
-  if (done.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
-    return MakeError(Errc::kTimeout, "the node did not commit the request within 30 s");
+  if (done.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+    int queued = Command::kQueued;
+    if (command->state.compare_exchange_strong(queued, Command::kAbandoned))
+      return MakeError(Errc::kTimeout, "the node did not take the request within 30 s; nothing was done");
+    // The loop is running it: its batch will commit or fail, and say which.
+  }
   return done.get();
 }
 
@@ -310,8 +314,10 @@ Status Node::Run(const std::atomic<bool>& stop) {
     {
       std::lock_guard lock(m_queue_mutex);
       while (!m_commands.empty() && commands.size() < m_config.batch_max) {
-        commands.push_back(std::move(m_commands.front()));
-        m_commands.pop_front();
+        int queued = Command::kQueued;
+        if (m_commands.front()->state.compare_exchange_strong(queued, Command::kTaken))
+          commands.push_back(std::move(m_commands.front()));
+        m_commands.pop_front();  // an abandoned one is dropped unrun
       }
       while (!m_lookup_results.empty()) {
         lookups.push_back(std::move(m_lookup_results.front()));

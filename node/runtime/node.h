@@ -97,6 +97,10 @@ class Node {
   struct Command {
     std::function<Status(store::Txn&)> apply;
     std::promise<Status> done;
+    // kQueued until the loop takes it or its caller gives up waiting: whichever comes first
+    // wins, so a command whose caller has returned (and whose captures may be gone) never runs.
+    enum State : int { kQueued, kTaken, kAbandoned };
+    std::atomic<int> state{kQueued};
   };
   Node() = default;
   void Wake();
