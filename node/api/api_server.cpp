@@ -12,6 +12,7 @@
 #include "node/api/route_permissions.h"
 #include "node/api/trace_json.h"
 #include "node/common/file_util.h"
+#include "node/protocol/photo_rules.h"
 #include "node/trace/lifecycle.h"
 
 namespace tracenet::api {
@@ -30,7 +31,8 @@ Json DirectoryJson(const runtime::DirectoryStatus& d, uint64_t now_ms) {
           {"problem", d.problem}};
 }
 
-constexpr size_t kMaxBodyBytes = 1 << 20;
+// Room for a trace request with its photos (base64 in JSON); each photo is limited on its own.
+constexpr size_t kMaxBodyBytes = 8 << 20;
 constexpr size_t kHandlerThreads = 64;
 constexpr size_t kMaxBatch = 1000;
 
@@ -56,9 +58,11 @@ Result<std::string> LoadOrCreateToken(const std::string& path) {
 
 namespace {
 thread_local std::string t_current_user;
+thread_local users::Role t_current_role = users::Role::kAdmin;
 }  // namespace
 
 const std::string& ApiServer::CurrentUser() { return t_current_user; }
+users::Role ApiServer::CurrentRole() { return t_current_role; }
 
 bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
   t_current_user.clear();
@@ -81,6 +85,7 @@ bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
     t_current_user = (*user)->name;
     role = (*user)->role;
   }
+  t_current_role = role;
   double retry_after = 0;
   if (!m_rate_limiter.Allow(t_current_user, std::chrono::steady_clock::now(), retry_after)) {
     res.set_header("Retry-After", std::to_string(static_cast<int>(std::ceil(retry_after))));
@@ -133,7 +138,7 @@ void ApiServer::Routes() {
     if (!body.is_object() || !body.contains("recipient") || !body["recipient"].is_string())
       return SendError(res, 400, "invalid_argument", "recipient (the requested state's member id) is required");
     auto request = TraceRequestFromJson(body);
-    if (!request) return SendError(res, 400, "invalid_argument", request.error().message);
+    if (!request) return SendError(res, request.error());
     auto case_id = m_node.Submit(body["recipient"].get<std::string>(), std::move(request.value()), CurrentUser());
     if (!case_id)
       return SendError(res, HttpStatusFor(case_id.error().code), ErrcName(case_id.error().code), case_id.error().message);
@@ -155,7 +160,7 @@ void ApiServer::Routes() {
       if (!t.is_object() || !t.contains("recipient") || !t["recipient"].is_string())
         return SendError(res, 400, "invalid_argument", which + "recipient is required");
       auto request = TraceRequestFromJson(t);
-      if (!request) return SendError(res, 400, "invalid_argument", which + request.error().message);
+      if (!request) return SendError(res, HttpStatusFor(request.error().code), ErrcName(request.error().code), which + request.error().message);
       items.push_back({t["recipient"].get<std::string>(), std::move(request.value()), CurrentUser()});
     }
     auto ids = m_node.SubmitMany(std::move(items));
@@ -167,6 +172,11 @@ void ApiServer::Routes() {
 
   s.Get("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
     bool overdue_only = req.get_param_value("overdue") == "true" || req.get_param_value("overdue") == "1";
+    std::string state = req.get_param_value("state"), direction = req.get_param_value("direction");
+    if (!direction.empty() && direction != "outgoing" && direction != "incoming")
+      return SendError(res, 400, "invalid_argument", "direction must be outgoing or incoming");
+    if (!state.empty() && trace::StateRank(state) == 0)
+      return SendError(res, 400, "invalid_argument", "state " + state + " is not a trace state");
     size_t limit = 100;
     if (req.has_param("limit")) limit = std::clamp<size_t>(std::strtoul(req.get_param_value("limit").c_str(), nullptr, 10), 1, 100000);
     Json cases = Json::array();
@@ -174,7 +184,9 @@ void ApiServer::Routes() {
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) {
       return store.ListNewestFirst(txn, [&](const trace::CaseRecord& r) {
         Json j = CaseToJson(r, now);
-        if (!overdue_only || j["overdue"].get<bool>()) cases.push_back(std::move(j));
+        bool wanted = (!overdue_only || j["overdue"].get<bool>()) && (state.empty() || r.state == state) &&
+                      (direction.empty() || j["direction"] == direction);
+        if (wanted) cases.push_back(std::move(j));
         return cases.size() < limit;
       });
     });
@@ -191,12 +203,39 @@ void ApiServer::Routes() {
       if (!*record) return Status::Ok();
       auto response = store.GetDocument(txn, id, trace::CaseStore::Document::kResponse);
       if (!response) return response.error();
-      out = CaseWithTimelineToJson(**record, m_node.clock().NowMs(), *response);
+      auto request = store.GetDocument(txn, id, trace::CaseStore::Document::kRequest);
+      if (!request) return request.error();
+      out = CaseWithTimelineToJson(**record, m_node.clock().NowMs(), *response, *request);
       return Status::Ok();
     });
     if (!s) return SendError(res, 500, ErrcName(s.error().code), s.error().message);
     if (out.is_null()) return SendError(res, 404, "not_found", "no case " + req.matches[1].str());
     SendJson(res, 200, out);
+  });
+
+  // A photo of the request, as its own image (the console shows it; a case system can file it).
+  s.Get(R"(/v1/traces/([0-9a-fA-F]{32})/photos/([0-9]{1,2}))", [this](const httplib::Request& req, httplib::Response& res) {
+    Bytes id = *FromHex(req.matches[1].str());
+    size_t index = std::stoul(req.matches[2].str());
+    std::optional<std::pair<std::string, std::string>> photo;  // media type, bytes
+    Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
+      auto request = store.GetDocument(txn, id, trace::CaseStore::Document::kRequest);
+      if (!request) return request.error();
+      if (!*request) return Status::Ok();
+      flatbuffers::Verifier verifier((*request)->data(), (*request)->size());
+      if (!verifier.VerifyBuffer<trace::wire::TraceRequest>(nullptr)) return MakeError(Errc::kInternal, "stored request is unreadable");
+      const auto* photos = flatbuffers::GetRoot<trace::wire::TraceRequest>((*request)->data())->photos();
+      if (!photos || index >= photos->size()) return Status::Ok();
+      const trace::wire::Photo* p = photos->Get(static_cast<flatbuffers::uoffset_t>(index));
+      if (!p->media_type() || !p->data() || !protocol::IsAllowedPhotoType(p->media_type()->string_view())) return Status::Ok();
+      photo.emplace(p->media_type()->str(), std::string(reinterpret_cast<const char*>(p->data()->data()), p->data()->size()));
+      return Status::Ok();
+    });
+    if (!s) return SendError(res, s.error());
+    if (!photo) return SendError(res, 404, "not_found", "case " + req.matches[1].str() + " has no photo " + req.matches[2].str());
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "private, max-age=3600");
+    res.set_content(std::move(photo->second), photo->first);
   });
 
   // Messages that expired undelivered or were refused for good, and putting one back in the outbox.
@@ -294,6 +333,19 @@ void ApiServer::Routes() {
                 {"zap_refused", st.zap_refused},
                 {"unauthenticated_dropped", st.unauthenticated_dropped}}}});
   });
+
+  // httplib's own refusals (a body over the limit, no such route) come without a body: give them
+  // the same JSON error shape as every other refusal.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (res.status == 413)
+      SendError(res, 413, "oversized", "request body exceeds " + std::to_string(kMaxBodyBytes >> 20) + " MiB");
+    else if (res.status == 404)
+      SendError(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
+    else
+      return httplib::Server::HandlerResponse::Unhandled;
+    return httplib::Server::HandlerResponse::Handled;
+  }));
 
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     SendError(res, 500, "internal", "the request could not be handled; see the node log");

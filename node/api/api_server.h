@@ -35,6 +35,7 @@ class ApiServer {
   // The user the current request was authenticated as ("operator" for the node's own token
   // file). Set by the check every request passes before its handler, on the handler's thread.
   static const std::string& CurrentUser();
+  static users::Role CurrentRole();  // the role of CurrentUser()
 
  private:
   void Routes();

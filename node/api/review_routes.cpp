@@ -29,7 +29,9 @@ void ApiServer::ReviewRoutes() {
         if (!*record) continue;
         auto draft = store.GetDocument(txn, id, trace::CaseStore::Document::kDraft);
         if (!draft) return draft.error();
-        Json j = CaseWithTimelineToJson(**record, now, std::nullopt);
+        auto request = store.GetDocument(txn, id, trace::CaseStore::Document::kRequest);
+        if (!request) return request.error();
+        Json j = CaseWithTimelineToJson(**record, now, std::nullopt, *request);
         j["draft"] = *draft ? ResponseToJson(**draft) : Json(nullptr);
         cases.push_back(std::move(j));
       }

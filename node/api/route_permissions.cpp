@@ -18,8 +18,9 @@ const std::vector<Rule>& Rules() {
   static const std::vector<Rule> rules = [] {
     std::vector<Rule> r;
     auto add = [&](const char* method, const char* path, Permission p) { r.push_back({method, std::regex(path), p}); };
-    add("GET", "/v1/traces(/[0-9a-fA-F]{32})?", Permission::kReadCases);
+    add("GET", "/v1/traces(/[0-9a-fA-F]{32}(/photos/[0-9]{1,2})?)?", Permission::kReadCases);
     add("GET", "/v1/status", Permission::kReadCases);
+    add("GET", "/v1/me", Permission::kReadCases);
     add("GET", "/metrics", Permission::kReadCases);
     add("POST", "/v1/traces(/batch)?", Permission::kSubmit);
     add("GET", "/v1/inbox", Permission::kReview);

@@ -1,8 +1,11 @@
 #include "node/api/trace_json.h"
 
+#include <sodium.h>
+
 #include <cctype>
 
 #include "node/common/clock.h"
+#include "node/protocol/photo_rules.h"
 #include "node/trace/lifecycle.h"
 
 namespace tracenet::api {
@@ -95,6 +98,35 @@ Result<std::unique_ptr<wire::WeaponT>> WeaponFromJson(const Json& j) {
   return w;
 }
 
+// photos: [{"media_type": ..., "caption": ..., "data_base64": ...}]
+Status PhotosFromJson(const Json& j, std::vector<std::unique_ptr<wire::PhotoT>>& out) {
+  if (!j.is_array()) return MakeError(Errc::kInvalidArgument, "photos must be a list");
+  if (j.size() > protocol::kMaxPhotos)
+    return MakeError(Errc::kOversized, "at most " + std::to_string(protocol::kMaxPhotos) + " photos per trace request");
+  for (size_t i = 0; i < j.size(); ++i) {
+    std::string which = "photos[" + std::to_string(i) + "]";
+    if (!j[i].is_object()) return MakeError(Errc::kInvalidArgument, which + " must be an object");
+    auto photo = std::make_unique<wire::PhotoT>();
+    TRY(Str(j[i], "media_type", which + ".", photo->media_type, 64));
+    TRY(Str(j[i], "caption", which + ".", photo->caption, protocol::kMaxPhotoCaption));
+    if (!j[i].contains("data_base64") || !j[i]["data_base64"].is_string())
+      return MakeError(Errc::kInvalidArgument, which + ".data_base64 (the image, base64) is required");
+    const std::string& base64 = j[i]["data_base64"].get_ref<const std::string&>();
+    if (base64.size() > (protocol::kMaxPhotoBytes + 2) / 3 * 4 + 64)
+      return MakeError(Errc::kOversized, which + " is larger than " + std::to_string(protocol::kMaxPhotoBytes / 1024) +
+                                             " KiB; resize or recompress it");
+    photo->data.resize(base64.size() / 4 * 3 + 3);
+    size_t length = 0;
+    if (sodium_base642bin(photo->data.data(), photo->data.size(), base64.data(), base64.size(), " \r\n", &length,
+                          nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+      return MakeError(Errc::kInvalidArgument, which + ".data_base64 is not base64");
+    photo->data.resize(length);
+    TRY(protocol::CheckPhoto(which, photo->media_type, photo->caption, photo->data));
+    out.push_back(std::move(photo));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<wire::TraceRequestT> TraceRequestFromJson(const Json& body) {
@@ -144,6 +176,7 @@ Result<wire::TraceRequestT> TraceRequestFromJson(const Json& body) {
     TRY(Str(p, "date_of_birth", "possessor.", r.possessor->date_of_birth, 32));
     TRY(Str(p, "address", "possessor.", r.possessor->address, 512));
   }
+  if (body.contains("photos")) TRY(PhotosFromJson(body["photos"], r.photos));
   return r;
 }
 
@@ -194,8 +227,51 @@ Json ResponseToJson(const Bytes& payload) {
   return out;
 }
 
-Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const std::optional<Bytes>& response) {
+Json RequestToJson(const Bytes& payload) {
+  flatbuffers::Verifier verifier(payload.data(), payload.size());
+  if (!verifier.VerifyBuffer<wire::TraceRequest>(nullptr)) return {{"error", "stored request is unreadable"}};
+  auto unpacked = flatbuffers::GetRoot<wire::TraceRequest>(payload.data())->UnPack();
+  const wire::TraceRequestT& q = *unpacked;
+  Json out = {{"request_id", q.request_id},
+              {"requesting_state", q.requesting_state},
+              {"requesting_agency", q.requesting_agency},
+              {"agency_case_number", q.agency_case_number},
+              {"priority", SnakeName(wire::EnumNamePriority(q.priority))},
+              {"urgency_justification", q.urgency_justification},
+              {"special_instructions", q.special_instructions},
+              {"grounds", SnakeName(wire::EnumNameIllicitGrounds(q.grounds))},
+              {"grounds_detail", q.grounds_detail},
+              {"intended_use", q.intended_use},
+              {"photos", Json::array()}};
+  if (q.weapon)
+    out["weapon"] = {{"serial", q.weapon->serial},
+                     {"serial_obliterated", q.weapon->serial_obliterated},
+                     {"manufacturer", q.weapon->manufacturer},
+                     {"model", q.weapon->model},
+                     {"type", SnakeName(wire::EnumNameWeaponType(q.weapon->type))},
+                     {"calibre", q.weapon->calibre},
+                     {"country_of_manufacture", q.weapon->country_of_manufacture},
+                     {"importer_marking", q.weapon->importer_marking},
+                     {"year", q.weapon->year},
+                     {"other_markings", q.weapon->other_markings}};
+  if (q.officer)
+    out["officer"] = {{"name", q.officer->name}, {"badge", q.officer->badge}, {"phone", q.officer->phone}, {"email", q.officer->email}};
+  if (q.recovery)
+    out["recovery"] = {{"date", q.recovery->date},
+                       {"place", q.recovery->place},
+                       {"country", q.recovery->country},
+                       {"crime_category", q.recovery->crime_category},
+                       {"circumstances", q.recovery->circumstances}};
+  for (size_t i = 0; i < q.photos.size(); ++i)
+    out["photos"].push_back(
+        {{"index", i}, {"media_type", q.photos[i]->media_type}, {"caption", q.photos[i]->caption}, {"bytes", q.photos[i]->data.size()}});
+  return out;
+}
+
+Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const std::optional<Bytes>& response,
+                            const std::optional<Bytes>& request) {
   Json j = CaseToJson(r, now_ms);
+  if (request) j["request"] = RequestToJson(*request);
   j["timeline"] = Json::array();
   for (const auto& e : r.timeline)
     j["timeline"].push_back(Json{{"event", e->state}, {"at", FormatUtc(e->at_ms)}, {"at_ms", e->at_ms}, {"detail", e->detail}});

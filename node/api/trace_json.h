@@ -23,6 +23,9 @@ Json CaseToJson(const trace::CaseRecord& record, uint64_t now_ms);
 Json ResponseToJson(const Bytes& payload);
 // The body of POST /v1/traces/{id}/review.
 Result<trace::ReviewDecision> ReviewDecisionFromJson(const Json& body);
-Json CaseWithTimelineToJson(const trace::CaseRecord& record, uint64_t now_ms, const std::optional<Bytes>& response);
+// The request as sent or received (photos listed by index, media type and size, not their bytes).
+Json RequestToJson(const Bytes& payload);
+Json CaseWithTimelineToJson(const trace::CaseRecord& record, uint64_t now_ms, const std::optional<Bytes>& response,
+                            const std::optional<Bytes>& request);
 
 }  // namespace tracenet::api

@@ -11,6 +11,21 @@ namespace tracenet::api {
 void ApiServer::UserRoutes() {
   httplib::Server& s = *m_server;
 
+  // Who the caller is and what the role lets them do: the console shows only what may be used.
+  s.Get("/v1/me", [this](const httplib::Request&, httplib::Response& res) {
+    users::Role role = CurrentRole();
+    using users::Permission;
+    static const std::pair<const char*, Permission> kKeys[] = {
+        {"read_cases", Permission::kReadCases},       {"submit", Permission::kSubmit},
+        {"review", Permission::kReview},              {"read_stolen", Permission::kReadStolen},
+        {"report_stolen", Permission::kReportStolen}, {"search_stolen", Permission::kSearchStolen},
+        {"decide_hits", Permission::kDecideHits},     {"audit", Permission::kAudit},
+        {"administer", Permission::kAdminister}};
+    Json can = Json::object();
+    for (const auto& [key, permission] : kKeys) can[key] = users::Allows(role, permission);
+    SendJson(res, 200, {{"user", CurrentUser()}, {"role", users::RoleName(role)}, {"node", m_node.config().id}, {"can", can}});
+  });
+
   s.Get("/v1/users", [this](const httplib::Request&, httplib::Response& res) {
     auto list = m_node.users().List();
     if (!list) return SendError(res, list.error());

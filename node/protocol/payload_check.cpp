@@ -1,5 +1,7 @@
 #include "node/protocol/payload_check.h"
 
+#include "node/protocol/photo_rules.h"
+
 namespace tracenet::protocol {
 
 
@@ -29,6 +31,16 @@ Status CheckRequest(const wire::TraceRequest* r) {
     return Invalid("weapon.manufacturer is required");
   if (w->type() == wire::WeaponType::Unspecified || w->type() > wire::WeaponType::MAX)
     return Invalid("weapon.type must be specified");
+  if (r->photos()) {
+    if (r->photos()->size() > kMaxPhotos) return Invalid("at most " + std::to_string(kMaxPhotos) + " photos per request");
+    for (flatbuffers::uoffset_t i = 0; i < r->photos()->size(); ++i) {
+      const wire::Photo* p = r->photos()->Get(i);
+      auto str = [](const flatbuffers::String* s) { return s ? s->string_view() : std::string_view(); };
+      ByteView data = p->data() ? ByteView(p->data()->data(), p->data()->size()) : ByteView();
+      if (Status s = CheckPhoto("photos[" + std::to_string(i) + "]", str(p->media_type()), str(p->caption()), data); !s)
+        return Invalid(s.error().message);
+    }
+  }
   return Status::Ok();
 }
 

@@ -9,6 +9,7 @@ document and this check grow together.
 usage: openapi_contract.py SPEC --port P --token T --peer MEMBER --held-case CASE_ID
 """
 import argparse
+import base64
 import json
 import re
 import sys
@@ -57,9 +58,10 @@ class Contract:
             req.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
-                status, ctype, text = r.status, r.headers.get("Content-Type", ""), r.read().decode()
+                status, ctype, raw = r.status, r.headers.get("Content-Type", ""), r.read()
         except urllib.error.HTTPError as e:
-            status, ctype, text = e.code, e.headers.get("Content-Type", ""), e.read().decode()
+            status, ctype, raw = e.code, e.headers.get("Content-Type", ""), e.read()
+        text = raw.decode(errors="replace")
         where = f"{method} {path} -> {status}"
         template, op = self.operation(method, path.split("?")[0])
         if op is None:
@@ -87,6 +89,10 @@ class Contract:
                     self.failures.append(f"{where}: body does not match the document: {e.message} at {list(e.absolute_path)}")
         elif "text/plain" in content and not ctype.startswith("text/plain"):
             self.failures.append(f"{where}: content type {ctype}, documented text/plain")
+        elif content and not any(ctype.startswith(t) for t in content):
+            self.failures.append(f"{where}: content type {ctype}, documented {', '.join(content)}")
+        elif content:
+            parsed = raw
         return status, parsed
 
 
@@ -109,6 +115,10 @@ def main():
     c.call("GET", "/metrics", expect=200)
     c.call("GET", "/metrics", expect=401, token=False)
     c.call("GET", "/v1/status", expect=200)
+    _, me = c.call("GET", "/v1/me", expect=200)
+    if me and (me.get("role") != "admin" or not me["can"].get("administer")):
+        c.failures.append(f"/v1/me for the operator: {me}")
+    c.call("GET", "/v1/me", expect=401, token=False)
 
     trace = {"recipient": a.peer, "priority": "urgent", "urgency_justification": "armed robbery suspect in custody",
              "grounds": "national_law",
@@ -118,6 +128,33 @@ def main():
     c.call("POST", "/v1/traces/batch", {"traces": [trace, trace]}, expect=201)
     c.call("POST", "/v1/traces/batch", {"traces": [trace] * 1001}, expect=413)
     c.call("GET", "/v1/traces?limit=5", expect=200)
+    _, incoming = c.call("GET", "/v1/traces?direction=incoming&state=awaiting_review", expect=200)
+    if incoming and any(x["direction"] != "incoming" or x["state"] != "awaiting_review" for x in incoming["cases"]):
+        c.failures.append("GET /v1/traces?direction=incoming&state=awaiting_review: the filter let other cases through")
+    c.call("GET", "/v1/traces?direction=sideways", expect=400)
+    c.call("GET", "/v1/traces?state=lost_in_post", expect=400)
+
+    # Photos: a real PNG goes in and comes back byte for byte; a wrong type, a disguised file, a
+    # photo over 512 KiB, too many photos and a body over 8 MiB are refused with their reasons.
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+    photo = {"media_type": "image/png", "caption": "left side markings", "data_base64": base64.b64encode(png).decode()}
+    _, with_photo = c.call("POST", "/v1/traces", dict(trace, photos=[photo]), expect=201)
+    if with_photo and "case_id" in with_photo:
+        photo_path = f"/v1/traces/{with_photo['case_id']}/photos"
+        _, shown = c.call("GET", "/v1/traces/" + with_photo["case_id"], expect=200)
+        if shown and shown.get("request", {}).get("photos") != [{"index": 0, "media_type": "image/png", "caption": "left side markings", "bytes": len(png)}]:
+            c.failures.append(f"the case does not list its photo: {shown.get('request')}")
+        _, image = c.call("GET", photo_path + "/0", expect=200)
+        if image != png:
+            c.failures.append("the photo did not come back byte for byte")
+        c.call("GET", photo_path + "/1", expect=404)
+    c.call("POST", "/v1/traces", dict(trace, photos=[dict(photo, media_type="image/gif")]), expect=400)
+    c.call("POST", "/v1/traces", dict(trace, photos=[dict(photo, media_type="image/jpeg")]), expect=400)
+    c.call("POST", "/v1/traces", dict(trace, photos=[dict(photo, data_base64="not base64!")]), expect=400)
+    big = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(600 * 1024)).decode()
+    c.call("POST", "/v1/traces", dict(trace, photos=[dict(photo, data_base64=big)]), expect=413)
+    c.call("POST", "/v1/traces", dict(trace, photos=[photo] * 7), expect=413)
+    c.call("POST", "/v1/traces", dict(trace, special_instructions="x" * (9 << 20)), expect=413)
     c.call("GET", "/v1/traces", expect=401, token=False)
     if filed and "case_id" in filed:
         c.call("GET", "/v1/traces/" + filed["case_id"], expect=200)

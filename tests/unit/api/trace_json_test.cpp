@@ -55,5 +55,42 @@ TEST(TraceJsonTest, RequestFieldsAreParsedAndProblemsNamed) {
   EXPECT_FALSE(TraceRequestFromJson(Json::array()));
 }
 
+
+TEST(TraceJsonTest, PhotosAreDecodedCheckedAndListedWithoutTheirBytes) {
+  // A 1x1 PNG, base64.
+  const std::string png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  Json body = {{"priority", "routine"}, {"grounds", "national_law"},
+               {"weapon", {{"serial", "ABC123"}, {"manufacturer", "Glock"}, {"type", "pistol"}}},
+               {"photos", {{{"media_type", "image/png"}, {"caption", "left side"}, {"data_base64", png}}}}};
+  auto r = TraceRequestFromJson(body);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->photos.size(), 1u);
+  EXPECT_EQ(r->photos[0]->data.size(), 70u);
+  EXPECT_EQ(r->photos[0]->data[1], 'P');
+
+  flatbuffers::FlatBufferBuilder b;
+  b.Finish(trace::wire::TraceRequest::Pack(b, &*r));
+  Json shown = RequestToJson(Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()));
+  EXPECT_EQ(shown["photos"], Json::parse(R"([{"index":0,"media_type":"image/png","caption":"left side","bytes":70}])"));
+  EXPECT_EQ(shown.dump().find(png.substr(0, 20)), std::string::npos);  // the image itself is fetched on its own
+
+  auto with = [&](Json photo) { Json b2 = body; b2["photos"] = Json::array({photo}); return TraceRequestFromJson(b2); };
+  auto not_base64 = with({{"media_type", "image/png"}, {"data_base64", "%%%"}});
+  ASSERT_FALSE(not_base64);
+  EXPECT_NE(not_base64.error().message.find("photos[0].data_base64 is not base64"), std::string::npos);
+  auto missing = with({{"media_type", "image/png"}});
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("data_base64"), std::string::npos);
+  auto huge = with({{"media_type", "image/png"}, {"data_base64", std::string(800 * 1024, 'A')}});
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().code, Errc::kOversized);
+  Json seven = body;
+  seven["photos"] = Json::array();
+  for (int i = 0; i < 7; ++i) seven["photos"].push_back(body["photos"][0]);
+  auto too_many = TraceRequestFromJson(seven);
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().code, Errc::kOversized);
+}
+
 }  // namespace
 }  // namespace tracenet::api
