@@ -9,11 +9,14 @@ packages=(g++ cmake ninja-build pkgconf git ca-certificates
   libzmq3-dev cppzmq-dev libsodium-dev liblmdb-dev flatbuffers-compiler libflatbuffers-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libpq-dev libcsv-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
+with_node=
 for option in "$@"; do
   case "$option" in
     # PostgreSQL and Python run the adapter tests against a real server and the example adapter;
-    # jsonschema and yaml check the live API against its OpenAPI document.
-    --with-test-tools) packages+=(clang libclang-rt-14-dev postgresql python3 python3-jsonschema python3-yaml) ;;
+    # jsonschema and yaml check the live API against its OpenAPI document; Chromium runs the web
+    # console's browser test (Node.js and npm fetch its driver, playwright-core, below).
+    --with-test-tools) packages+=(clang libclang-rt-14-dev postgresql python3 python3-jsonschema python3-yaml chromium fonts-dejavu-core)
+      with_node=1 ;;
     # The relay comparison (ops/bench/relay_comparison.sh) against Debian's RabbitMQ.
     --with-rabbitmq) packages+=(rabbitmq-server librabbitmq-dev) ;;
     *) echo "ops/setup.sh: unknown option $option" >&2; exit 2 ;;
@@ -21,6 +24,12 @@ for option in "$@"; do
 done
 
 missing=()
+# Node.js may come from Debian (nodejs + npm) or already be installed another way (a nodejs
+# package that bundles npm): asked for by command, not by package name.
+if [[ -n "${with_node:-}" ]]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done

@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ops/setup.sh --with-test-tools
+# The console's browser test drives Chromium with playwright-core, pinned in its package-lock.
+if [[ ! -d tests/console/node_modules/playwright-core ]]; then
+  (cd tests/console && npm ci --no-audit --no-fund)
+fi
 ctest --test-dir build/dev --output-on-failure --timeout 600 -j 2
 
 # Fuzzing needs clang's libFuzzer: a separate build tree with ASan and UBSan.

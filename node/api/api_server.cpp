@@ -66,7 +66,7 @@ users::Role ApiServer::CurrentRole() { return t_current_role; }
 
 bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
   t_current_user.clear();
-  if (req.path == "/healthz" || req.path == "/readyz") return true;
+  if (req.path == "/healthz" || req.path == "/readyz" || IsConsolePath(req.path)) return true;
   std::string auth = req.get_header_value("Authorization");
   std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : std::string();
   users::Role role = users::Role::kAdmin;
@@ -275,6 +275,7 @@ void ApiServer::Routes() {
   OpsRoutes();
   ReviewRoutes();
   UserRoutes();
+  ConsoleRoutes();
 
   s.Get("/v1/audit/verify", [this](const httplib::Request&, httplib::Response& res) {
     auto report = m_node.VerifyAudit();

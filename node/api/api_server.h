@@ -21,6 +21,9 @@ struct Response;
 
 namespace tracenet::api {
 
+// True for the web console's paths, which are served without a token.
+bool IsConsolePath(const std::string& path);
+
 // Reads the token file, creating it with a fresh random token (mode 0600) when absent.
 Result<std::string> LoadOrCreateToken(const std::string& path);
 
@@ -43,6 +46,7 @@ class ApiServer {
   void OpsRoutes();     // /readyz and /metrics, in metrics_routes.cpp
   void ReviewRoutes();  // /v1/inbox and /v1/traces/{id}/review, in review_routes.cpp
   void UserRoutes();    // /v1/users, in user_routes.cpp
+  void ConsoleRoutes();  // the web console's files, in console_routes.cpp
   // Authenticates the request and checks its route's permission; false after answering it.
   bool Admit(const httplib::Request& req, httplib::Response& res);
   runtime::Node& m_node;

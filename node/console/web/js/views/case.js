@@ -1,0 +1,68 @@
+// One case: what was asked, the answer once it came, and every step with its time (the
+// timeline is the node's own record, the same events its audit log holds).
+import { get, imageUrl } from '../api.js';
+import { h, put, label, when, badge, facts, table } from '../dom.js';
+import { every } from '../app.js';
+
+export function responseCard(title, r) {
+  if (!r) return null;
+  if (r.error) return h('div', { class: 'card' }, h('h2', {}, title), h('p', { class: 'bad' }, r.error));
+  return h('section', { class: 'card', 'aria-label': title },
+    h('h2', {}, title),
+    facts([['Outcome', label(r.outcome)], ['Reason', r.reason === 'none' ? '' : label(r.reason)],
+      ['Reason detail', r.reason_detail], ['Manufacturer', r.manufacturer], ['Model', r.model], ['Calibre', r.calibre],
+      ['Comments', r.comments], ['Use restrictions', r.use_restrictions]]),
+    r.custody_chain && r.custody_chain.length
+      ? [h('h2', {}, 'Chain of custody'), table(['Role', 'Name', 'Licence', 'Country', 'From', 'To', 'Document'],
+        r.custody_chain.map((l) => [label(l.role), l.name, l.licence_number, l.country, l.date_in, l.date_out,
+          [l.document_type, l.document_reference].filter(Boolean).join(' ')]))]
+      : h('p', { class: 'muted' }, 'No custody links in this answer.'));
+}
+
+export function requestCard(q, caseId) {
+  if (!q) return null;
+  const photos = h('div', { class: 'photos' });
+  for (const p of q.photos || []) {
+    const img = h('img', { alt: p.caption ? `Photo: ${p.caption}` : `Photo ${p.index + 1}` });
+    photos.append(h('figure', {}, img, h('figcaption', {}, `${p.caption || `Photo ${p.index + 1}`} · ${Math.ceil(p.bytes / 1024)} KiB`)));
+    imageUrl(`/v1/traces/${caseId}/photos/${p.index}`).then((url) => { img.src = url; }).catch(() => { img.alt = 'Photo not available'; });
+  }
+  const w = q.weapon || {};
+  return h('section', { class: 'card', 'aria-label': 'Request' },
+    h('h2', {}, 'Request'),
+    facts([['Reference', q.request_id], ['Requesting state', q.requesting_state], ['Agency', q.requesting_agency],
+      ['Their case number', q.agency_case_number], ['Priority', label(q.priority)], ['Why urgent', q.urgency_justification],
+      ['Grounds', label(q.grounds)], ['Grounds detail', q.grounds_detail],
+      ['Serial', w.serial_obliterated ? `${w.serial || ''} (obliterated)` : w.serial],
+      ['Weapon', [w.manufacturer, w.model, label(w.type), w.calibre].filter(Boolean).join(' · ')],
+      ['Made in', w.country_of_manufacture], ['Year', w.year || ''],
+      ['Recovered', q.recovery ? [q.recovery.date, q.recovery.place, q.recovery.country].filter(Boolean).join(', ') : ''],
+      ['Circumstances', q.recovery && q.recovery.circumstances],
+      ['Officer', q.officer ? [q.officer.name, q.officer.email, q.officer.phone].filter(Boolean).join(' · ') : '']]),
+    q.photos && q.photos.length ? [h('h2', {}, 'Photos'), photos] : null);
+}
+
+export async function caseView(main, { match, me }) {
+  const id = match[1];
+  let shownState = null;
+  async function load() {
+    const c = await get(`/v1/traces/${id}`);
+    if (c.state === shownState) return;
+    shownState = c.state;
+    put(main, 
+      h('h1', {}, `Trace ${c.weapon.serial || '(obliterated)'} `, badge(c.state, c.overdue)),
+      h('p', { class: 'muted' },
+        `${c.direction === 'outgoing' ? 'Sent to' : 'Received from'} ${c.peer} · filed ${when(c.created_at)} · due ${when(c.due_at)}`),
+      c.state === 'awaiting_review' && me.can.review
+        ? h('p', {}, 'The registry’s draft answer waits for review: ', h('a', { href: '#/inbox' }, 'open the inbox')) : null,
+      h('div', { class: 'columns' },
+        h('div', {}, requestCard(c.request, id), responseCard('Answer', c.response)),
+        h('section', { class: 'card', 'aria-label': 'Timeline' },
+          h('h2', {}, 'Timeline'),
+          h('ol', { class: 'timeline' }, c.timeline.map((e) =>
+            h('li', {}, h('strong', {}, label(e.event)), ' ', h('span', { class: 'when' }, when(e.at)),
+              e.detail ? h('div', {}, e.detail) : null))))));
+  }
+  await load();
+  return every(3000, load);
+}
