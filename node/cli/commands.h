@@ -40,6 +40,7 @@ struct DemoOptions {
   std::string dir;     // empty: a fresh temporary directory
   bool keep = false;   // leave the nodes' directories for inspection
   size_t registry_size = 10000;
+  bool console = false;  // stay up afterwards, printing each centre's web console and a token
 };
 int RunDemo(const DemoOptions& options);
 

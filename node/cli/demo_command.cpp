@@ -1,4 +1,6 @@
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -84,6 +86,27 @@ std::string AsReadInTheField(const std::string& serial) {
 }  // namespace
 
 // True when any file under `dir` contains one of `needles`; `bytes` counts what was searched.
+std::atomic<bool> g_stop_requested{false};
+
+// After the story, with --console: the federation stays up and each national centre gets a user
+// whose token opens its web console, until Ctrl-C.
+void ServeConsoles(std::map<std::string, api::ApiClient>& apis, const std::map<std::string, const demo::NodeLayout*>& by_id) {
+  std::printf("5. The web consoles (open in a browser on this machine; sign in with the token):\n");
+  for (const char* id : {"MEX-FGR", "USA-ATF", "COL-DIJIN"}) {
+    auto user = apis.at(id).Post("/v1/users", {{"name", "demo.officer"}, {"role", "admin"}});
+    auto port_file = ReadFileBytes(by_id.at(id)->dir + "/data/api.port");
+    std::string port = port_file ? std::string(AsString(*port_file)) : "?";
+    while (!port.empty() && (port.back() == '\n' || port.back() == '\r')) port.pop_back();
+    std::printf("   %-9s http://127.0.0.1:%s/console/   token %s\n", id, port.c_str(),
+                user ? (*user)["token"].get<std::string>().c_str() : user.error().message.c_str());
+  }
+  std::printf("\n   Press Ctrl-C to stop the federation.\n");
+  std::fflush(stdout);
+  std::signal(SIGINT, [](int) { g_stop_requested = true; });
+  std::signal(SIGTERM, [](int) { g_stop_requested = true; });
+  while (!g_stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+}
+
 bool AnyFileContains(const std::string& dir, const std::vector<std::string>& needles, uintmax_t& bytes) {
   bool found = false;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
@@ -226,6 +249,10 @@ int RunDemo(const DemoOptions& options) {
   if (leaked) {
     std::fprintf(stderr, "tracenet demo: the hub's files contain plaintext\n");
     exit_code = 1;
+  }
+  if (options.console && exit_code == 0) {
+    if (Status st = start("HUB-LYON"); !st) return Fail(st.error().message);
+    ServeConsoles(apis, by_id);
   }
   stop_all();
   std::printf("Nodes stopped.%s\n", options.keep || !options.dir.empty() ? (" State kept in " + root).c_str() : "");

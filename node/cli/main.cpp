@@ -87,6 +87,7 @@ int main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "Run a local two-node federation and trace two weapons");
   demo_cmd->add_option("--dir", demo.dir, "Keep the federation's state in this directory");
   demo_cmd->add_flag("--keep", demo.keep, "Keep the temporary directory afterwards");
+  demo_cmd->add_flag("--console", demo.console, "Stay up afterwards and print each centre's web console address and a token");
   demo_cmd->add_option("--registry-size", demo.registry_size, "Weapons per generated registry")->capture_default_str();
 
   auto* adapter_cmd = app.add_subcommand("adapter", "Registry adapters: list them, load the fixture, check one");
