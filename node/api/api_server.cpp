@@ -274,6 +274,7 @@ void ApiServer::Routes() {
   StolenRoutes();
   OpsRoutes();
   ReviewRoutes();
+  FollowUpRoutes();
   UserRoutes();
   ConsoleRoutes();
 

@@ -23,6 +23,8 @@ const std::vector<Rule>& Rules() {
     add("GET", "/v1/me", Permission::kReadCases);
     add("GET", "/metrics", Permission::kReadCases);
     add("POST", "/v1/traces(/batch)?", Permission::kSubmit);
+    add("POST", "/v1/traces/[0-9a-fA-F]{32}/(cancel|clarification/answer)", Permission::kSubmit);
+    add("POST", "/v1/traces/[0-9a-fA-F]{32}/clarification", Permission::kReview);
     add("GET", "/v1/inbox", Permission::kReview);
     add("POST", "/v1/traces/[0-9a-fA-F]{32}/review", Permission::kReview);
     add("GET", "/v1/stolen/(records|searches|imports)/.*|/v1/stolen/(hits|index)", Permission::kReadStolen);

@@ -64,6 +64,16 @@ Status CheckResponse(const wire::TraceResponse* r) {
   return Status::Ok();
 }
 
+Status CheckFollowUp(const wire::TraceFollowUp* f) {
+  if (!IsId(f->request_message_id())) return Invalid("request_message_id must be 16 bytes");
+  if (f->kind() == wire::FollowUpKind::Unspecified || f->kind() > wire::FollowUpKind::MAX)
+    return Invalid("kind must be cancel, clarification request or clarification answer");
+  size_t length = f->text() ? f->text()->size() : 0;
+  if (length > kMaxFollowUpText) return Invalid("text is longer than " + std::to_string(kMaxFollowUpText) + " bytes");
+  if (length == 0 && f->kind() != wire::FollowUpKind::Cancel) return Invalid("a clarification needs its text");
+  return Status::Ok();
+}
+
 Status CheckSignedRecord(const wire::SignedStolenRecord* r) {
   if (r->owner_signature()->size() != 64) return Invalid("owner_signature must be 64 bytes");
   return Status::Ok();
@@ -137,6 +147,10 @@ Status CheckPayload(wire::MessageKind kind, ByteView payload) {
       if (!e) return Invalid("payload is not a valid Error");
       if (e->code() == wire::ErrorCode::Unspecified) return Invalid("error code must be specified");
       return Status::Ok();
+    }
+    case wire::MessageKind::TraceFollowUp: {
+      auto* f = Verified<wire::TraceFollowUp>(payload);
+      return f ? CheckFollowUp(f) : Invalid("payload is not a valid TraceFollowUp");
     }
     case wire::MessageKind::StolenPublish:
     case wire::MessageKind::StolenSearch:

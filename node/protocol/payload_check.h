@@ -9,6 +9,8 @@
 
 namespace tracenet::protocol {
 
+inline constexpr size_t kMaxFollowUpText = 4096;  // a cancellation reason, a question or an answer
+
 Status CheckPayload(wire::MessageKind kind, ByteView payload);
 
 }  // namespace tracenet::protocol

@@ -272,6 +272,13 @@ Status Node::Review(ByteView case_id, trace::ReviewDecision decision, const std:
   });
 }
 
+Status Node::FollowUp(ByteView case_id, trace::wire::FollowUpKind kind, std::string text, const std::string& user) {
+  Bytes id(case_id.begin(), case_id.end());
+  return RunCommand([this, id, kind, text = std::move(text), user](store::Txn& txn) {
+    return m_trace->FollowUp(txn, id, kind, text, user);
+  });
+}
+
 NodeStatus Node::Snapshot() const {
   std::lock_guard lock(m_status_mutex);
   return m_status;

@@ -67,6 +67,8 @@ class Node {
 
   // A responder's decision on an incoming trace awaiting review (TraceService::Review).
   Status Review(ByteView case_id, trace::ReviewDecision decision, const std::string& user);
+  // Cancels an outgoing trace, asks about an incoming one, or answers a question (TraceService::FollowUp).
+  Status FollowUp(ByteView case_id, trace::wire::FollowUpKind kind, std::string text, const std::string& user);
   // A read-only snapshot for the API.
   Status Read(const std::function<Status(store::Txn&, trace::CaseStore&)>& fn);
 

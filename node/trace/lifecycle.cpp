@@ -6,7 +6,7 @@
 namespace tracenet::trace {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, int>, 11> kRanks{{
+constexpr std::array<std::pair<std::string_view, int>, 12> kRanks{{
     {state::kSubmitted, 1},
     {state::kSent, 2},
     {state::kDelivered, 3},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<std::string_view, int>, 11> kRanks{{
     {state::kAwaitingReview, 5},
     {state::kResponded, 6},
     {state::kClosed, 9},
+    {state::kCancelled, 9},
 }};
 }  // namespace
 
@@ -33,7 +34,7 @@ bool AdvancesTo(std::string_view current, std::string_view next) {
 
 bool IsSettled(std::string_view s) {
   return s == state::kAnswered || s == state::kUndeliverable || s == state::kResponded ||
-         s == state::kClosed;
+         s == state::kClosed || s == state::kCancelled;
 }
 
 }  // namespace tracenet::trace

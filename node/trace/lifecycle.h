@@ -16,12 +16,18 @@ inline constexpr std::string_view kDelivered = "delivered";      // signed recei
 inline constexpr std::string_view kAcknowledged = "acknowledged";  // ITI acknowledgement received
 inline constexpr std::string_view kAnswered = "answered";        // a response arrived
 inline constexpr std::string_view kUndeliverable = "undeliverable";
+// Either side: the requester withdrew the trace (DOMAIN.md §4); final.
+inline constexpr std::string_view kCancelled = "cancelled";
 // Responding side.
 inline constexpr std::string_view kReceived = "received";
 inline constexpr std::string_view kAwaitingRegistry = "awaiting_registry";
 inline constexpr std::string_view kAwaitingReview = "awaiting_review";
 inline constexpr std::string_view kResponded = "responded";
 inline constexpr std::string_view kClosed = "closed";
+// Timeline events that do not move the state: the requested state asks the requester for more
+// information, and the requester answers (DOMAIN.md §4, information requested ⇄ in progress).
+inline constexpr std::string_view kClarificationRequested = "clarification_requested";
+inline constexpr std::string_view kClarificationAnswered = "clarification_answered";
 }  // namespace state
 
 // Position in the lifecycle; unknown states rank 0.

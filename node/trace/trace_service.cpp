@@ -121,6 +121,7 @@ Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message
     case wire::MessageKind::TraceResponse: return OnResponse(txn, message);
     case wire::MessageKind::DeliveryReceipt: return OnReceipt(txn, message);
     case wire::MessageKind::Error: return OnError(txn, message);
+    case wire::MessageKind::TraceFollowUp: return OnFollowUp(txn, message);
     default: break;  // Unspecified; lost/stolen kinds go to their own service
   }
   return Status::Ok();

@@ -76,6 +76,11 @@ class TraceService final : public messaging::DeliveryHandler {
   // when the decision does not fit the draft (ApplyReview). `user` is recorded as who decided.
   Status Review(store::Txn& txn, ByteView case_id, const ReviewDecision& decision, const std::string& user);
 
+  // A follow-up on an open case (trace_follow_up.cpp): the requester cancels it or answers the
+  // requested state's question; the requested state asks one. kNotFound when this side may not
+  // send it, kConflict when the case is settled or (an answer) no question is open.
+  Status FollowUp(store::Txn& txn, ByteView case_id, wire::FollowUpKind kind, const std::string& text,
+                  const std::string& user);
   // Lookups queued by the last committed batch; the caller hands them to the registry worker.
   std::vector<LookupJob> TakeNewLookups();
   void AbortBatch() {
@@ -103,6 +108,7 @@ class TraceService final : public messaging::DeliveryHandler {
   Status OnResponse(store::Txn& txn, const protocol::Opened& message);
   Status OnReceipt(store::Txn& txn, const protocol::Opened& message);
   Status OnError(store::Txn& txn, const protocol::Opened& message);
+  Status OnFollowUp(store::Txn& txn, const protocol::Opened& message);
   Status ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted, ByteView hash,
                            uint64_t received_at_ms);
   // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.

@@ -158,13 +158,22 @@ def main():
     c.call("GET", "/v1/traces", expect=401, token=False)
     if filed and "case_id" in filed:
         c.call("GET", "/v1/traces/" + filed["case_id"], expect=200)
+        c.call("POST", f"/v1/traces/{filed['case_id']}/clarification/answer", {"answer": "unasked"}, expect=409)
+        c.call("POST", f"/v1/traces/{filed['case_id']}/cancel", {"reason": 7}, expect=400)
+        c.call("POST", f"/v1/traces/{filed['case_id']}/cancel", {"reason": "identified at home"}, expect=200)
+        c.call("POST", f"/v1/traces/{filed['case_id']}/cancel", {}, expect=409)
     c.call("GET", "/v1/traces/" + unknown, expect=404)
 
     c.call("GET", "/v1/inbox", expect=200)
     review = f"/v1/traces/{a.held_case}/review"
     c.call("POST", review, {"action": "refuse"}, expect=400)
     c.call("POST", f"/v1/traces/{unknown}/review", {"action": "approve"}, expect=404)
+    c.call("POST", f"/v1/traces/{a.held_case}/clarification", {}, expect=400)
+    c.call("POST", f"/v1/traces/{a.held_case}/clarification", {"question": "Which importer marking?"}, expect=200)
+    c.call("POST", f"/v1/traces/{a.held_case}/clarification/answer", {"answer": "not ours to give"}, expect=404)
+    c.call("POST", f"/v1/traces/{a.held_case}/cancel", {}, expect=404)
     c.call("POST", review, {"action": "approve"}, expect=200)
+    c.call("POST", f"/v1/traces/{a.held_case}/clarification", {"question": "too late"}, expect=409)
     c.call("POST", review, {"action": "approve"}, expect=409)
 
     c.call("GET", "/v1/dead-letters", expect=200)

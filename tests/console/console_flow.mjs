@@ -1,39 +1,16 @@
 // The console end to end in a real browser (Debian's Chromium, headless, driven by Playwright):
 // an officer at node A files a trace with a photo; at node B, which holds traces for review, a
-// responder finds it in the inbox and approves the registry's draft; A's console then shows the
-// answer and the timeline. Screenshots of each step go to ARTIFACTS. Also measures the console's
-// first load (bytes and time, empty cache) and prints it.
+// responder finds it in the inbox, asks the officer a question (answered from A's console) and
+// approves the registry's draft; A's console then shows the answer and the timeline.
+// Screenshots of each step go to ARTIFACTS. Also measures the console's first load (bytes and
+// time, empty cache) and prints it.
 //
 // env: A_URL A_TOKEN (a submitter at A), B_URL B_TOKEN (a responder at B), B_ID (B's member id),
 //      SERIAL and MAKE (a weapon B's registry knows), ARTIFACTS (a folder), CHROMIUM (optional)
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-import path from 'node:path';
-
-const env = (name) => {
-  if (!process.env[name]) throw new Error(`${name} is not set`);
-  return process.env[name];
-};
-const artifacts = env('ARTIFACTS');
-fs.mkdirSync(artifacts, { recursive: true });
-const TIMEOUT = 60_000;
+import { env, run, shot, signedIn, TIMEOUT } from './browser.mjs';
 
 // 1x1 PNG: a real image, so the node's content check (first bytes) is exercised.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page, url, token) {
-  await page.goto(`${url}/console/`);
-  const input = page.locator('#token');
-  await input.waitFor({ timeout: TIMEOUT });
-  // By keyboard only: the token field has focus on arrival, Enter signs in.
-  await page.keyboard.type(token);
-  await page.keyboard.press('Enter');
-  await page.locator('#who').filter({ hasText: '·' }).waitFor({ timeout: TIMEOUT });
-}
 
 async function firstLoad(browser, url) {
   const context = await browser.newContext();
@@ -65,33 +42,15 @@ async function firstLoad(browser, url) {
     `reload: ${again.transferred} bytes transferred, load ${again.load} ms`);
 }
 
-async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  const failures = [];
-  const watch = (page, who) => {
-    page.on('pageerror', (e) => failures.push(`${who}: page error: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') failures.push(`${who}: console error: ${m.text()}`); });
-    page.on('requestfailed', (r) => failures.push(`${who}: request failed: ${r.url()}`));
-    page.on('request', (r) => {
-      if (!/^(http:\/\/127\.0\.0\.1[:/]|blob:http:\/\/127\.0\.0\.1[:/]|data:)/.test(r.url())) failures.push(`${who}: outside request ${r.url()}`);
-    });
-    page.on('response', (r) => { if (r.status() >= 400) failures.push(`${who}: ${r.status()} for ${r.url()}`); });
-  };
-  try {
+run('console flow', async (browser, failures) => {
+  {
     await firstLoad(browser, env('A_URL'));
     const serial = env('SERIAL');
 
     // Node A: the officer files a trace with a photo.
-    const a = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-    watch(a, 'A');
-    await signIn(a, env('A_URL'), env('A_TOKEN'));
+    const a = await signedIn(browser, env('A_URL'), env('A_TOKEN'), 'A', failures);
     await shot(a, '1-a-dashboard');
-    await a.getByRole('link', { name: 'New trace' }).click();
+    await a.locator('#nav').getByRole('link', { name: 'New trace' }).click();
     await a.locator('#recipient').waitFor({ timeout: TIMEOUT });
     // Sending the empty form shows what is missing, next to each field.
     await a.getByRole('button', { name: 'Send trace request' }).click();
@@ -119,14 +78,28 @@ async function main() {
     await shot(a, '4-a-case-submitted');
 
     // Node B: the responder reviews the held draft and approves it.
-    const b = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-    watch(b, 'B');
-    await signIn(b, env('B_URL'), env('B_TOKEN'));
-    await b.getByRole('link', { name: 'Inbox' }).click();
+    const b = await signedIn(browser, env('B_URL'), env('B_TOKEN'), 'B', failures);
+    await b.locator('#nav').getByRole('link', { name: 'Inbox' }).click();
     const card = b.locator('article', { hasText: serial });
     await card.waitFor({ timeout: TIMEOUT });
     await card.getByRole('heading', { name: 'Registry draft' }).waitFor({ timeout: TIMEOUT });
     await shot(b, '5-b-inbox');
+
+    // Before deciding, the responder asks a question; the officer at A sees it and answers.
+    await card.getByRole('link', { name: new RegExp(serial) }).click();
+    await b.fill('#clarification-question', 'Is the importer marking CAI or CA1?');
+    await b.getByRole('button', { name: 'Send question' }).click();
+    await b.locator('#status').filter({ hasText: 'committed' }).waitFor({ timeout: TIMEOUT });
+    await a.goto(caseUrl);
+    await a.locator('.question', { hasText: 'CAI or CA1' }).waitFor({ timeout: TIMEOUT });
+    await shot(a, '5a-a-question');
+    await a.fill('#clarification-answer', 'CAI: see the photo of the left side');
+    await a.getByRole('button', { name: 'Send answer' }).click();
+    await a.locator('#status').filter({ hasText: 'committed' }).waitFor({ timeout: TIMEOUT });
+    await b.locator('.timeline li', { hasText: 'CAI: see the photo' }).waitFor({ timeout: TIMEOUT });
+    await shot(b, '5b-b-answer-received');
+
+    await b.locator('#nav').getByRole('link', { name: 'Inbox' }).click();
     await card.getByRole('button', { name: 'Approve and send' }).click();
     await b.locator('#status').filter({ hasText: 'committed' }).waitFor({ timeout: TIMEOUT });
     await shot(b, '6-b-approved');
@@ -136,22 +109,11 @@ async function main() {
     await a.getByRole('heading', { name: 'Answer', exact: true }).waitFor({ timeout: TIMEOUT });
     await a.locator('h1 .badge', { hasText: 'Answered' }).waitFor({ timeout: TIMEOUT });
     const events = await a.locator('.timeline li strong').allTextContents();
-    for (const wanted of ['Submitted', 'Sent', 'Delivered', 'Acknowledged', 'Answered'])
+    for (const wanted of ['Submitted', 'Sent', 'Delivered', 'Acknowledged', 'Clarification requested', 'Clarification answered', 'Answered'])
       if (!events.includes(wanted)) failures.push(`A's timeline lacks "${wanted}": ${events.join(', ')}`);
     await shot(a, '7-a-answered');
-    await a.getByRole('link', { name: 'Cases' }).click();
+    await a.locator('#nav').getByRole('link', { name: 'Cases' }).click();
     await a.locator('table a', { hasText: serial }).waitFor({ timeout: TIMEOUT });
     await shot(a, '8-a-dashboard-after');
-  } catch (e) {
-    failures.push(`flow stopped: ${e.message.split('\n')[0]}`);
-    for (const [i, context] of browser.contexts().entries())
-      for (const page of context.pages()) await shot(page, `failure-${i}`).catch(() => {});
-  } finally {
-    await browser.close();
   }
-  for (const f of failures) console.log(`FAIL ${f}`);
-  console.log(failures.length ? `${failures.length} failures` : 'console flow passed');
-  process.exit(failures.length ? 1 : 0);
-}
-
-main();
+});

@@ -1,5 +1,5 @@
 // Writes the seed corpora: for envelope_fuzz a valid link frame carrying a real envelope, a hop
-// ack and truncated variants (into DIR); for directory_fuzz a signed directory (into DIR2); for
+// ack, truncated variants and decrypted payloads (into DIR); for directory_fuzz a signed directory (into DIR2); for
 // stolen_input_fuzz a signed publication, a search and an answer (into DIR3).
 // Usage: make_seed_corpus DIR [DIR2 [DIR3]]
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include "node/protocol/envelope.h"
 #include "node/directory/directory_trust.h"
 #include "node/protocol/link_frame.h"
+#include "node/protocol/wire.h"
 #include "node/stolen_exchange/record_signing.h"
 
 using namespace tracenet;
@@ -37,6 +38,24 @@ int main(int argc, char** argv) {
                                                             a.sign_secret));
   Bytes half(sealed->bytes.begin(), sealed->bytes.begin() + sealed->bytes.size() / 2);
   Write(dir + "/truncated", half);
+  // Payloads as CheckPayload sees them once decrypted: a request with a photo, a follow-up.
+  protocol::wire::TraceRequestT request;
+  request.priority = protocol::wire::Priority::Routine;
+  request.grounds = protocol::wire::IllicitGrounds::NationalLaw;
+  request.weapon = std::make_unique<protocol::wire::WeaponT>();
+  request.weapon->serial = "ABC123";
+  request.weapon->manufacturer = "Glock";
+  request.weapon->type = protocol::wire::WeaponType::Pistol;
+  auto photo = std::make_unique<protocol::wire::PhotoT>();
+  photo->media_type = "image/png";
+  photo->data = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13};
+  request.photos.push_back(std::move(photo));
+  Write(dir + "/request_with_photo", protocol::PackPayload<protocol::wire::TraceRequest>(request));
+  protocol::wire::TraceFollowUpT follow_up;
+  follow_up.request_message_id = sealed->message_id;
+  follow_up.kind = protocol::wire::FollowUpKind::ClarificationRequest;
+  follow_up.text = "which importer marking?";
+  Write(dir + "/follow_up", protocol::PackPayload<protocol::wire::TraceFollowUp>(follow_up));
   if (argc > 2) {
     directory::Document d;
     d.federation = "fuzz";

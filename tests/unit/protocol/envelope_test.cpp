@@ -150,6 +150,32 @@ TEST_F(EnvelopeTest, AcknowledgementBatchNeedsEntriesThatAreEachValid) {
   EXPECT_NE(refused.error().message.find("validation"), std::string::npos);
 }
 
+TEST_F(EnvelopeTest, AFollowUpNamesItsCaseAndKindAndCarriesTextWithinTheLimit) {
+  auto check = [](const wire::TraceFollowUpT& f) {
+    flatbuffers::FlatBufferBuilder b;
+    b.Finish(wire::TraceFollowUp::Pack(b, &f));
+    return CheckPayload(wire::MessageKind::TraceFollowUp, ByteView(b.GetBufferPointer(), b.GetSize()));
+  };
+  wire::TraceFollowUpT f;
+  f.request_message_id = Bytes(16, 4);
+  f.kind = wire::FollowUpKind::Cancel;
+  EXPECT_TRUE(check(f));  // a cancellation may come without a reason
+  f.kind = wire::FollowUpKind::ClarificationRequest;
+  auto no_question = check(f);
+  ASSERT_FALSE(no_question);
+  EXPECT_NE(no_question.error().message.find("needs its text"), std::string::npos);
+  f.text = "which importer marking?";
+  EXPECT_TRUE(check(f));
+  f.text.assign(kMaxFollowUpText + 1, 'x');
+  EXPECT_FALSE(check(f));
+  f.text = "ok";
+  f.kind = static_cast<wire::FollowUpKind>(9);
+  EXPECT_FALSE(check(f));
+  f.kind = wire::FollowUpKind::ClarificationAnswer;
+  f.request_message_id = Bytes(15, 4);
+  EXPECT_FALSE(check(f));
+}
+
 TEST_F(EnvelopeTest, MessageIdsAreUniqueAndOrderedByCreationTime) {
   Bytes first = NewMessageId();
   std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -22,6 +22,15 @@ TEST(LifecycleTest, OnlyAnsweredOrFailedCasesAreSettled) {
   EXPECT_TRUE(IsSettled(state::kAnswered));
   EXPECT_TRUE(IsSettled(state::kResponded));
   EXPECT_TRUE(IsSettled(state::kUndeliverable));
+  EXPECT_TRUE(IsSettled(state::kCancelled));
+}
+
+TEST(LifecycleTest, CancellingEndsACaseAndQuestionsDoNotMoveIt) {
+  EXPECT_TRUE(AdvancesTo(state::kAwaitingReview, state::kCancelled));
+  EXPECT_TRUE(AdvancesTo(state::kAcknowledged, state::kCancelled));
+  EXPECT_FALSE(AdvancesTo(state::kCancelled, state::kAnswered));  // an answer that crossed the cancellation
+  EXPECT_FALSE(AdvancesTo(state::kAcknowledged, state::kClarificationRequested));
+  EXPECT_FALSE(AdvancesTo(state::kAwaitingReview, state::kClarificationAnswered));
 }
 
 }  // namespace

@@ -1,8 +1,44 @@
 // One case: what was asked, the answer once it came, and every step with its time (the
 // timeline is the node's own record, the same events its audit log holds).
-import { get, imageUrl } from '../api.js';
-import { h, put, label, when, badge, facts, table } from '../dom.js';
-import { every } from '../app.js';
+import { get, post, imageUrl } from '../api.js';
+import { h, put, label, when, badge, facts, table, field } from '../dom.js';
+import { every, say, sayError } from '../app.js';
+
+const SETTLED = ['answered', 'undeliverable', 'responded', 'closed', 'cancelled'];
+
+// A one-field form that posts {key: text} to `path`; `after` reloads the case.
+function textForm(id, labelText, key, button, path, required, after, danger) {
+  const input = h('textarea', { rows: 2 });
+  const form = h('form', { class: 'follow-up' }, field(id, labelText, input, { required }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, button)));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = input.value.trim();
+    if (required && !text) { say(`${labelText} is required.`, true); input.focus(); return; }
+    try {
+      await post(path, text ? { [key]: text } : {});
+      say(`${button}: committed and on its way.`);
+      after();
+    } catch (e) { sayError(e); }
+  });
+  return form;
+}
+
+// What this user may still say about the case: answer an open question, ask one, or cancel.
+function followUps(c, me, after) {
+  const path = `/v1/traces/${c.case_id}`;
+  const open = !SETTLED.includes(c.state);
+  const parts = [];
+  if (c.open_question && c.direction === 'outgoing' && open && me.can.submit)
+    parts.push(h('p', { class: 'question' }, h('strong', {}, 'Question from the requested state: '), c.open_question),
+      textForm('clarification-answer', 'Your answer', 'answer', 'Send answer', `${path}/clarification/answer`, true, after));
+  if (c.direction === 'incoming' && open && me.can.review)
+    parts.push(textForm('clarification-question', 'Ask the requesting state', 'question', 'Send question', `${path}/clarification`, true, after));
+  if (c.direction === 'outgoing' && open && me.can.submit)
+    parts.push(h('details', {}, h('summary', {}, 'Cancel this trace…'),
+      textForm('cancel-reason', 'Why it is cancelled', 'reason', 'Cancel the trace', `${path}/cancel`, false, after, true)));
+  return parts.length ? h('section', { class: 'card', 'aria-label': 'Follow-up' }, h('h2', {}, 'Follow-up'), parts) : null;
+}
 
 export function responseCard(title, r) {
   if (!r) return null;
@@ -44,11 +80,12 @@ export function requestCard(q, caseId) {
 
 export async function caseView(main, { match, me }) {
   const id = match[1];
-  let shownState = null;
-  async function load() {
+  let shown = null;
+  async function load(force) {
     const c = await get(`/v1/traces/${id}`);
-    if (c.state === shownState) return;
-    shownState = c.state;
+    const key = `${c.state}/${c.timeline.length}`;
+    if (key === shown && !force) return;  // unchanged: keep what the user is typing
+    shown = key;
     put(main, 
       h('h1', {}, `Trace ${c.weapon.serial || '(obliterated)'} `, badge(c.state, c.overdue)),
       h('p', { class: 'muted' },
@@ -56,13 +93,13 @@ export async function caseView(main, { match, me }) {
       c.state === 'awaiting_review' && me.can.review
         ? h('p', {}, 'The registry’s draft answer waits for review: ', h('a', { href: '#/inbox' }, 'open the inbox')) : null,
       h('div', { class: 'columns' },
-        h('div', {}, requestCard(c.request, id), responseCard('Answer', c.response)),
+        h('div', {}, followUps(c, me, () => load(true).catch(sayError)), requestCard(c.request, id), responseCard('Answer', c.response)),
         h('section', { class: 'card', 'aria-label': 'Timeline' },
           h('h2', {}, 'Timeline'),
           h('ol', { class: 'timeline' }, c.timeline.map((e) =>
             h('li', {}, h('strong', {}, label(e.event)), ' ', h('span', { class: 'when' }, when(e.at)),
               e.detail ? h('div', {}, e.detail) : null))))));
   }
-  await load();
-  return every(3000, load);
+  await load(true);
+  return every(3000, () => load(false));
 }
