@@ -14,7 +14,7 @@ function candidatesTable(search) {
   if (!cands.length) return h('p', {}, `No candidates (${search.examined ?? 0} index entries examined).`);
   return table(['Score', 'Serial', 'Weapon', 'Category', 'Owner', 'Why', 'Signature', 'Owner’s decision'],
     cands.map((c) => [
-      Number(c.score).toFixed(2), c.record.serial,
+      `${c.score}/100`, c.record.serial,
       [c.record.make, c.record.model, c.record.calibre].filter(Boolean).join(' '), label(c.record.category),
       `${c.record.owner} (${c.record.owner_ref})`, (c.reasons || []).join('; '),
       c.owner_signature_valid ? h('span', { class: 'ok' }, 'valid') : h('span', { class: 'bad' }, 'NOT valid'),
@@ -46,7 +46,9 @@ function searchSection(me) {
       const show = async () => {
         const s = await get(`/v1/stolen/searches/${started.search_id}`);
         put(results, h('h2', {}, `Candidates for ${s.search.serial}`), candidatesTable(s));
-        if (s.state !== 'sent' && poll) { poll(); poll = null; }
+        // Keep watching until the hub answered and every owner decided (or let the deadline pass).
+        const waiting = s.state === 'sent' || (s.candidates || []).some((c) => !c.decision && !c.overdue);
+        if (!waiting && poll) { poll(); poll = null; }
       };
       await show();
       poll = every(1500, show);
@@ -62,7 +64,7 @@ function hitsSection(me) {
     const hits = Array.isArray(raw) ? raw : [...(raw.open || []), ...(raw.decided || [])];
     if (!hits.length) { put(box, h('p', { class: 'muted' }, 'No other state’s search has matched our records.')); return; }
     put(box, table(['Our record', 'Searched by', 'Their serial', 'Score', 'Confirm by', 'Decision'],
-      hits.map((x) => [x.owner_ref, x.searcher, x.search && x.search.serial, Number(x.score).toFixed(2),
+      hits.map((x) => [x.owner_ref, x.searcher, x.search && x.search.serial, `${x.score}/100`,
         when(new Date(x.confirm_by_ms).toISOString()),
         x.decision ? (x.decision.confirmed ?? x.decision === 'confirm' ? 'confirmed' : 'denied')
           : me.can.decide_hits ? h('span', {},
