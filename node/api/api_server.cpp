@@ -182,7 +182,10 @@ void ApiServer::Routes() {
     Json cases = Json::array();
     uint64_t now = m_node.clock().NowMs();
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) {
-      return store.ListNewestFirst(txn, [&](const trace::CaseRecord& r) {
+      auto list = [&](const std::function<bool(const trace::CaseRecord&)>& visit) {
+        return state.empty() ? store.ListNewestFirst(txn, visit) : store.ListInState(txn, state, visit);
+      };
+      return list([&](const trace::CaseRecord& r) {
         Json j = CaseToJson(r, now);
         bool wanted = (!overdue_only || j["overdue"].get<bool>()) && (state.empty() || r.state == state) &&
                       (direction.empty() || j["direction"] == direction);

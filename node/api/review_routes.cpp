@@ -17,24 +17,21 @@ void ApiServer::ReviewRoutes() {
     Json cases = Json::array();
     uint64_t now = m_node.clock().NowMs();
     Status st = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
-      std::vector<Bytes> waiting;
-      Status scan = store.ListNewestFirst(txn, [&](const trace::CaseRecord& r) {
-        if (r.state == trace::state::kAwaitingReview) waiting.push_back(r.case_id);
+      Status inner = Status::Ok();
+      Status scan = store.ListInState(txn, trace::state::kAwaitingReview, [&](const trace::CaseRecord& r) {
+        auto draft = store.GetDocument(txn, r.case_id, trace::CaseStore::Document::kDraft);
+        auto request = store.GetDocument(txn, r.case_id, trace::CaseStore::Document::kRequest);
+        if (!draft || !request) {
+          inner = !draft ? draft.error() : request.error();
+          return false;
+        }
+        Json j = CaseWithTimelineToJson(r, now, std::nullopt, *request);
+        j["draft"] = *draft ? ResponseToJson(**draft) : Json(nullptr);
+        cases.push_back(std::move(j));
         return true;
       });
       if (!scan) return scan;
-      for (const Bytes& id : waiting) {
-        auto record = store.Find(txn, id);
-        if (!record) return record.error();
-        if (!*record) continue;
-        auto draft = store.GetDocument(txn, id, trace::CaseStore::Document::kDraft);
-        if (!draft) return draft.error();
-        auto request = store.GetDocument(txn, id, trace::CaseStore::Document::kRequest);
-        if (!request) return request.error();
-        Json j = CaseWithTimelineToJson(**record, now, std::nullopt, *request);
-        j["draft"] = *draft ? ResponseToJson(**draft) : Json(nullptr);
-        cases.push_back(std::move(j));
-      }
+      if (!inner) return inner;
       return Status::Ok();
     });
     if (!st) return SendError(res, st.error());

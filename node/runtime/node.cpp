@@ -103,6 +103,9 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
     }
     raw->Wake();
   });
+  // A store written before cases were indexed by state gets its index once, here.
+  if (Status s = node->m_store->env().Write([&](store::Txn& txn) { return node->m_trace->cases().IndexStatesIfMissing(txn); }); !s)
+    return s.error();
   auto pending = node->m_trace->PendingLookups();
   if (!pending) return pending.error();
   for (trace::LookupJob& job : *pending) node->m_registry->Enqueue(std::move(job));

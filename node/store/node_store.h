@@ -15,6 +15,7 @@
 //   cases         16-byte case id           -> sealed case record (trace layer, storage key)
 //   case_docs     case id ++ 1-byte kind    -> sealed payload: 1 request, 2 acknowledgement, 3 response
 //   case_order    u64 BE sequence           -> case id      listing order (MDB_APPEND)
+//   case_state    state ++ 0 ++ u64 BE seq  -> case id      cases by lifecycle state, in listing order
 //   lookups       16-byte case id           -> empty        incoming traces awaiting a registry
 //                                                           lookup; survives restarts
 //   message_case  16-byte message id        -> case id      which case a sent message belongs to

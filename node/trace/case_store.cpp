@@ -4,6 +4,16 @@
 
 namespace tracenet::trace {
 
+namespace {
+Bytes StateKey(std::string_view state, uint64_t order_seq) {
+  Bytes key(state.begin(), state.end());
+  key.push_back(0);
+  Bytes seq = store::U64Key(order_seq);
+  key.insert(key.end(), seq.begin(), seq.end());
+  return key;
+}
+}  // namespace
+
 Bytes CaseStore::Seal(const CaseRecord& record) const {
   flatbuffers::FlatBufferBuilder b(1024);
   b.Finish(local::CaseRecord::Pack(b, &record));
@@ -16,10 +26,16 @@ Status CaseStore::Create(store::Txn& txn, CaseRecord& record) {
   record.order_seq = *seq;
   if (Status s = txn.Append(m_store.table("case_order"), store::U64Key(*seq), record.case_id); !s)
     return s;
+  m_state_at_start.emplace(record.case_id, "");
   return Update(txn, record);
 }
 
-Status CaseStore::Update(store::Txn&, const CaseRecord& record) {
+Status CaseStore::Update(store::Txn& txn, const CaseRecord& record) {
+  if (!m_state_at_start.count(record.case_id)) {  // a copy not taken through Edit: what is stored?
+    auto stored = Find(txn, record.case_id);
+    if (!stored) return stored.error();
+    m_state_at_start.emplace(record.case_id, *stored ? (*stored)->state : std::string());
+  }
   auto& slot = m_dirty[record.case_id];
   if (slot.get() != &record) slot = std::make_unique<CaseRecord>(record);
   return Status::Ok();
@@ -32,6 +48,7 @@ Result<CaseRecord*> CaseStore::Edit(store::Txn& txn, ByteView case_id) {
   if (!loaded) return loaded.error();
   if (!*loaded) return static_cast<CaseRecord*>(nullptr);
   CaseRecord* record = loaded->get();
+  m_state_at_start.emplace(id, record->state);
   m_dirty.emplace(std::move(id), std::move(loaded.value()));
   return record;
 }
@@ -40,11 +57,56 @@ bool CaseStore::Exists(store::Txn& txn, ByteView case_id) const {
   return m_dirty.count(Bytes(case_id.begin(), case_id.end())) || txn.Get(m_store.table("cases"), case_id);
 }
 
+Status CaseStore::IndexState(store::Txn& txn, const CaseRecord& record, const std::string& previous_state) {
+  if (previous_state == record.state) return Status::Ok();
+  if (!previous_state.empty())
+    if (auto removed = txn.Delete(m_store.table("case_state"), StateKey(previous_state, record.order_seq)); !removed)
+      return removed.error();
+  return txn.Put(m_store.table("case_state"), StateKey(record.state, record.order_seq), record.case_id);
+}
+
 Status CaseStore::Flush(store::Txn& txn) {
-  for (const auto& [id, record] : m_dirty)
+  for (const auto& [id, record] : m_dirty) {
     if (Status s = txn.Put(m_store.table("cases"), id, Seal(*record)); !s) return s;
+    if (Status s = IndexState(txn, *record, m_state_at_start[id]); !s) return s;
+  }
   m_dirty.clear();
+  m_state_at_start.clear();
   return Status::Ok();
+}
+
+Status CaseStore::ListInState(store::Txn& txn, std::string_view state,
+                              const std::function<bool(const CaseRecord&)>& visit) const {
+  Bytes prefix(state.begin(), state.end());
+  prefix.push_back(0);
+  std::vector<Bytes> ids;
+  Status s = txn.Scan(m_store.table("case_state"), prefix, [&](ByteView key, ByteView case_id) {
+    if (key.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), key.begin())) return false;
+    ids.emplace_back(case_id.begin(), case_id.end());
+    return true;
+  });
+  if (!s) return s;
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    auto record = Find(txn, *it);
+    if (!record) return record.error();
+    if (*record && (*record)->state == state && !visit(**record)) break;
+  }
+  return Status::Ok();
+}
+
+Status CaseStore::IndexStatesIfMissing(store::Txn& txn) {
+  bool indexed = false, any_case = false;
+  if (Status s = txn.Scan(m_store.table("case_state"), {}, [&](ByteView, ByteView) { return !(indexed = true); }); !s) return s;
+  if (Status s = txn.Scan(m_store.table("case_order"), {}, [&](ByteView, ByteView) { return !(any_case = true); }); !s) return s;
+  if (indexed || !any_case) return Status::Ok();
+  Status inner = Status::Ok();
+  Status s = txn.Scan(m_store.table("case_order"), {}, [&](ByteView, ByteView case_id) {
+    auto record = Find(txn, case_id);
+    if (!record) inner = record.error();
+    else if (*record) inner = IndexState(txn, **record, "");
+    return static_cast<bool>(inner);
+  });
+  return s ? inner : s;
 }
 
 Result<std::unique_ptr<CaseRecord>> CaseStore::Find(store::Txn& txn, ByteView case_id) const {

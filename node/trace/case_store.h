@@ -1,6 +1,8 @@
 // Case records at rest: FlatBuffers CaseRecord sealed with the node's storage key (AEAD, the
 // case id as associated data, so a record cannot be moved under another id unnoticed).
-// Tables used: cases, case_order, message_case (see node/store/node_store.h).
+// Tables used: cases, case_order, case_state, case_docs, message_case (node/store/node_store.h).
+// case_state indexes cases by their lifecycle state (kept at Flush), so a responder's inbox or a
+// list of one state reads those cases only, not every case the node ever had.
 // Within one write batch, changed records are kept decoded and written once at Flush: a request's
 // hop ack, receipt and acknowledgement often land in the same batch, and each rewrite would
 // otherwise unseal, decode, encode and reseal the record again.
@@ -36,12 +38,20 @@ class CaseStore {
   // Writes every record changed in this batch; call once before the batch commits.
   Status Flush(store::Txn& txn);
   // Forgets changes of a batch that will not commit.
-  void Discard() { m_dirty.clear(); }
+  void Discard() {
+    m_dirty.clear();
+    m_state_at_start.clear();
+  }
   // nullptr when absent; Errc::kIo when the record does not open under the storage key.
   Result<std::unique_ptr<CaseRecord>> Find(store::Txn& txn, ByteView case_id) const;
   // Newest first. Stop by returning false.
   Status ListNewestFirst(store::Txn& txn,
                          const std::function<bool(const CaseRecord&)>& visit) const;
+  // The cases now in `state`, newest first (committed state: call outside a batch's changes).
+  Status ListInState(store::Txn& txn, std::string_view state,
+                     const std::function<bool(const CaseRecord&)>& visit) const;
+  // Fills case_state from the cases when it is empty (a store written before the index existed).
+  Status IndexStatesIfMissing(store::Txn& txn);
 
   // kDraft: the registry's answer held for review (review policy), before a responder decides.
   enum class Document : uint8_t { kRequest = 1, kAcknowledgement = 2, kResponse = 3, kDraft = 4 };
@@ -57,7 +67,9 @@ class CaseStore {
   Bytes Seal(const CaseRecord& record) const;
   store::NodeStore& m_store;
   const crypto::SymmetricKey& m_key;
+  Status IndexState(store::Txn& txn, const CaseRecord& record, const std::string& previous_state);
   std::map<Bytes, std::unique_ptr<CaseRecord>> m_dirty;
+  std::map<Bytes, std::string> m_state_at_start;  // each dirty case's stored state ("" when new)
 };
 
 }  // namespace tracenet::trace
