@@ -30,6 +30,11 @@ inline constexpr std::string_view kClarificationRequested = "clarification_reque
 inline constexpr std::string_view kClarificationAnswered = "clarification_answered";
 }  // namespace state
 
+// The states in which a case still waits for something (not settled), on either side.
+inline constexpr std::string_view kOpenStates[] = {state::kSubmitted,  state::kSent,     state::kDelivered,
+                                                   state::kAcknowledged, state::kReceived, state::kAwaitingRegistry,
+                                                   state::kAwaitingReview};
+
 // Position in the lifecycle; unknown states rank 0.
 int StateRank(std::string_view state);
 // True when `next` may replace `current` (it is further along).

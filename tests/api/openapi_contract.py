@@ -154,6 +154,11 @@ def main():
     big = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(600 * 1024)).decode()
     c.call("POST", "/v1/traces", dict(trace, photos=[dict(photo, data_base64=big)]), expect=413)
     c.call("POST", "/v1/traces", dict(trace, photos=[photo] * 7), expect=413)
+    # Each photo within its limit, together over the node's message size (1 MiB by default).
+    full = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(500 * 1024)).decode()
+    _, refused = c.call("POST", "/v1/traces", dict(trace, photos=[dict(photo, data_base64=full)] * 3), expect=413)
+    if refused and "fewer or smaller" not in refused["error"]["message"]:
+        c.failures.append(f"an oversized request with photos does not say what to do: {refused}")
     c.call("POST", "/v1/traces", dict(trace, special_instructions="x" * (9 << 20)), expect=413)
     c.call("GET", "/v1/traces", expect=401, token=False)
     if filed and "case_id" in filed:

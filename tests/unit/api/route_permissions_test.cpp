@@ -21,6 +21,11 @@ TEST(RoutePermissionsTest, EveryRouteNeedsItsPermission) {
            {"GET", "/v1/traces", Permission::kReadCases},
            {"GET", "/v1/traces/" + id, Permission::kReadCases},
            {"GET", "/v1/status", Permission::kReadCases},
+           {"GET", "/v1/me", Permission::kReadCases},
+           {"GET", "/v1/traces/" + id + "/photos/0", Permission::kReadCases},
+           {"POST", "/v1/traces/" + id + "/cancel", Permission::kSubmit},
+           {"POST", "/v1/traces/" + id + "/clarification/answer", Permission::kSubmit},
+           {"POST", "/v1/traces/" + id + "/clarification", Permission::kReview},
            {"GET", "/metrics", Permission::kReadCases},
            {"POST", "/v1/traces", Permission::kSubmit},
            {"POST", "/v1/traces/batch", Permission::kSubmit},
@@ -44,6 +49,8 @@ TEST(RoutePermissionsTest, EveryRouteNeedsItsPermission) {
            {"GET", "/v1/dead-letters", Permission::kAdminister},
            {"DELETE", "/v1/traces", Permission::kAdminister},      // a method not listed
            {"GET", "/v1/traces/" + id + "/x", Permission::kAdminister},  // a path not listed
+           {"GET", "/v1/traces/" + id + "/photos/100", Permission::kAdminister},
+           {"POST", "/v1/traces/" + id + "/clarification/x", Permission::kAdminister},
        })
     EXPECT_EQ(PermissionFor(c.method, c.path), c.needed) << c.method << " " << c.path;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace tracenet::trace {
 namespace {
 
@@ -23,6 +25,15 @@ TEST(LifecycleTest, OnlyAnsweredOrFailedCasesAreSettled) {
   EXPECT_TRUE(IsSettled(state::kResponded));
   EXPECT_TRUE(IsSettled(state::kUndeliverable));
   EXPECT_TRUE(IsSettled(state::kCancelled));
+}
+
+TEST(LifecycleTest, EveryStateIsEitherOpenOrSettled) {
+  for (std::string_view s : {state::kSubmitted, state::kSent, state::kDelivered, state::kAcknowledged, state::kAnswered,
+                             state::kUndeliverable, state::kReceived, state::kAwaitingRegistry, state::kAwaitingReview,
+                             state::kResponded, state::kClosed, state::kCancelled}) {
+    bool open = std::find(std::begin(kOpenStates), std::end(kOpenStates), s) != std::end(kOpenStates);
+    EXPECT_NE(open, IsSettled(s)) << s;
+  }
 }
 
 TEST(LifecycleTest, CancellingEndsACaseAndQuestionsDoNotMoveIt) {
