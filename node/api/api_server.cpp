@@ -283,6 +283,7 @@ void ApiServer::Routes() {
   OpsRoutes();
   ReviewRoutes();
   FollowUpRoutes();
+  SummaryRoutes();
   UserRoutes();
   ConsoleRoutes();
 

@@ -46,6 +46,7 @@ class ApiServer {
   void OpsRoutes();     // /readyz and /metrics, in metrics_routes.cpp
   void ReviewRoutes();  // /v1/inbox and /v1/traces/{id}/review, in review_routes.cpp
   void UserRoutes();    // /v1/users, in user_routes.cpp
+  void SummaryRoutes();   // /v1/traces/summary, in case_summary_routes.cpp
   void FollowUpRoutes();  // cancel and clarification, in follow_up_routes.cpp
   void ConsoleRoutes();  // the web console's files, in console_routes.cpp
   // Authenticates the request and checks its route's permission; false after answering it.

@@ -104,16 +104,11 @@ void ApiServer::OpsRoutes() {
     m.Family("tracenet_directory_age_seconds", "gauge", "Age of the member directory in force (absent without one)");
     if (dir.version) m.Sample("tracenet_directory_age_seconds", static_cast<double>(now - std::min(now, dir.issued_at_ms)) / 1000);
     size_t overdue = 0;
-    // Only open cases can be overdue: read those (case_state), not the node's whole history.
+    // Only open cases can be overdue: those are read (case_state), not the node's whole history.
     Status read = m_node.Read([&](store::Txn& txn, trace::CaseStore& cases) -> Status {
-      for (std::string_view state : trace::kOpenStates)
-        if (Status s = cases.ListInState(txn, state, [&](const trace::CaseRecord& rec) {
-              overdue += rec.due_at_ms < now;
-              return true;
-            });
-            !s)
-          return s;
-      return Status::Ok();
+      auto late = cases.CountOverdue(txn, now);
+      if (late) overdue = *late;
+      return late ? Status::Ok() : Status(late.error());
     });
     m.Family("tracenet_cases_overdue", "gauge", "Cases past their response deadline and not settled");
     if (read) m.Sample("tracenet_cases_overdue", static_cast<double>(overdue));

@@ -21,6 +21,7 @@ const std::vector<Rule>& Rules() {
     add("GET", "/v1/traces(/[0-9a-fA-F]{32}(/photos/[0-9]{1,2})?)?", Permission::kReadCases);
     add("GET", "/v1/status", Permission::kReadCases);
     add("GET", "/v1/me", Permission::kReadCases);
+    add("GET", "/v1/traces/summary", Permission::kReadCases);
     add("GET", "/metrics", Permission::kReadCases);
     add("POST", "/v1/traces(/batch)?", Permission::kSubmit);
     add("POST", "/v1/traces/[0-9a-fA-F]{32}/(cancel|clarification/answer)", Permission::kSubmit);

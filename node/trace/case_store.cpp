@@ -1,6 +1,9 @@
 #include "node/trace/case_store.h"
 
+#include <algorithm>
+
 #include "node/crypto/primitives.h"
+#include "node/trace/lifecycle.h"
 
 namespace tracenet::trace {
 
@@ -92,6 +95,29 @@ Status CaseStore::ListInState(store::Txn& txn, std::string_view state,
     if (*record && (*record)->state == state && !visit(**record)) break;
   }
   return Status::Ok();
+}
+
+Result<std::map<std::string, uint64_t>> CaseStore::CountByState(store::Txn& txn) const {
+  std::map<std::string, uint64_t> counts;
+  Status s = txn.Scan(m_store.table("case_state"), {}, [&](ByteView key, ByteView) {
+    auto end = std::find(key.begin(), key.end(), uint8_t{0});
+    ++counts[std::string(key.begin(), end)];
+    return true;
+  });
+  if (!s) return s.error();
+  return counts;
+}
+
+Result<uint64_t> CaseStore::CountOverdue(store::Txn& txn, uint64_t now_ms) const {
+  uint64_t overdue = 0;
+  for (std::string_view state : kOpenStates)
+    if (Status s = ListInState(txn, state, [&](const CaseRecord& r) {
+          overdue += r.due_at_ms < now_ms;
+          return true;
+        });
+        !s)
+      return s.error();
+  return overdue;
 }
 
 Status CaseStore::IndexStatesIfMissing(store::Txn& txn) {

@@ -50,6 +50,10 @@ class CaseStore {
   // The cases now in `state`, newest first (committed state: call outside a batch's changes).
   Status ListInState(store::Txn& txn, std::string_view state,
                      const std::function<bool(const CaseRecord&)>& visit) const;
+  // How many cases are in each state, from the index alone (no record is opened).
+  Result<std::map<std::string, uint64_t>> CountByState(store::Txn& txn) const;
+  // Open cases (lifecycle.h kOpenStates) whose deadline is before `now_ms`; reads open cases only.
+  Result<uint64_t> CountOverdue(store::Txn& txn, uint64_t now_ms) const;
   // Fills case_state from the cases when it is empty (a store written before the index existed).
   Status IndexStatesIfMissing(store::Txn& txn);
 

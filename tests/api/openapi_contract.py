@@ -128,6 +128,10 @@ def main():
     c.call("POST", "/v1/traces/batch", {"traces": [trace, trace]}, expect=201)
     c.call("POST", "/v1/traces/batch", {"traces": [trace] * 1001}, expect=413)
     c.call("GET", "/v1/traces?limit=5", expect=200)
+    _, summary = c.call("GET", "/v1/traces/summary", expect=200)
+    _, listed = c.call("GET", "/v1/traces?limit=100000", expect=200)
+    if summary and listed and (summary["total"] != len(listed["cases"]) or sum(summary["by_state"].values()) != summary["total"]):
+        c.failures.append(f"the summary does not count the cases listed: {summary} vs {len(listed['cases'])} cases")
     _, incoming = c.call("GET", "/v1/traces?direction=incoming&state=awaiting_review", expect=200)
     if incoming and any(x["direction"] != "incoming" or x["state"] != "awaiting_review" for x in incoming["cases"]):
         c.failures.append("GET /v1/traces?direction=incoming&state=awaiting_review: the filter let other cases through")

@@ -22,6 +22,7 @@ TEST(RoutePermissionsTest, EveryRouteNeedsItsPermission) {
            {"GET", "/v1/traces/" + id, Permission::kReadCases},
            {"GET", "/v1/status", Permission::kReadCases},
            {"GET", "/v1/me", Permission::kReadCases},
+           {"GET", "/v1/traces/summary", Permission::kReadCases},
            {"GET", "/v1/traces/" + id + "/photos/0", Permission::kReadCases},
            {"POST", "/v1/traces/" + id + "/cancel", Permission::kSubmit},
            {"POST", "/v1/traces/" + id + "/clarification/answer", Permission::kSubmit},

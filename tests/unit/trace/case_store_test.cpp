@@ -91,6 +91,14 @@ TEST_F(CaseStoreTest, EachCaseIsListedUnderItsCurrentStateOnlyNewestFirst) {
     return MakeError(Errc::kIo, "the batch fails");
   }));
   EXPECT_EQ(InState(state::kAwaitingReview), (std::vector<uint8_t>{3}));
+  std::map<std::string, uint64_t> counts;
+  ASSERT_TRUE(node_store->env().Read([&](store::Txn& txn) -> Status {
+    auto c = cases->CountByState(txn);
+    if (!c) return c.error();
+    counts = *c;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(counts, (std::map<std::string, uint64_t>{{"awaiting_review", 1}, {"responded", 2}}));
 }
 
 TEST_F(CaseStoreTest, AStoreFromBeforeTheIndexIsIndexedOnceAtOpen) {

@@ -86,7 +86,7 @@ export async function caseView(main, { match, me }) {
     const key = `${c.state}/${c.timeline.length}`;
     if (key === shown && !force) return;  // unchanged: keep what the user is typing
     shown = key;
-    put(main, 
+    put(main,
       h('h1', {}, `Trace ${c.weapon.serial || '(obliterated)'} `, badge(c.state, c.overdue)),
       h('p', { class: 'muted' },
         `${c.direction === 'outgoing' ? 'Sent to' : 'Received from'} ${c.peer} · filed ${when(c.created_at)} · due ${when(c.due_at)}`),

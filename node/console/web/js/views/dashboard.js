@@ -4,6 +4,8 @@ import { get } from '../api.js';
 import { h, put, label, when, badge, table } from '../dom.js';
 import { every } from '../app.js';
 
+const LIST_LIMIT = 1000;
+
 function order(a, b) {
   if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
   return a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : 0;
@@ -14,7 +16,7 @@ export async function dashboardView(main, { params }) {
   const direction = params.get('direction') || '';
   const tiles = h('div', { class: 'tiles' });
   const list = h('div', {});
-  put(main, 
+  put(main,
     h('h1', {}, state ? `Cases: ${label(state)}` : 'Cases'),
     tiles,
     h('div', { class: 'actions' },
@@ -24,23 +26,21 @@ export async function dashboardView(main, { params }) {
     list);
 
   async function load() {
-    const all = (await get('/v1/traces?limit=1000')).cases;
-    const counts = new Map();
-    let overdue = 0;
-    for (const c of all) {
-      counts.set(c.state, (counts.get(c.state) || 0) + 1);
-      if (c.overdue) overdue++;
-    }
-    put(tiles, 
+    // Exact counts over every case (the summary); the list holds the newest LIST_LIMIT.
+    const [summary, listed] = await Promise.all([get('/v1/traces/summary'),
+      get(`/v1/traces?limit=${LIST_LIMIT}${state && state !== 'overdue' ? `&state=${encodeURIComponent(state)}` : ''}`)]);
+    const all = listed.cases;
+    const overdue = summary.overdue;
+    put(tiles,
       h('a', { class: `tile${overdue ? ' overdue' : ''}`, href: '#/?state=overdue' }, h('span', { class: 'n' }, overdue), 'Overdue'),
-      ...[...counts.entries()].sort().map(([s, n]) =>
+      ...Object.entries(summary.by_state).sort().map(([s, n]) =>
         h('a', { class: 'tile', href: `#/?state=${encodeURIComponent(s)}` }, h('span', { class: 'n' }, n), label(s))));
     const shown = all
       .filter((c) => !state || (state === 'overdue' ? c.overdue : c.state === state))
       .filter((c) => !direction || c.direction === direction)
       .sort(order);
     if (!shown.length) { put(list, h('p', { class: 'muted' }, 'No cases.')); return; }
-    put(list, table(
+    put(list, all.length === LIST_LIMIT ? h('p', { class: 'muted' }, `The newest ${LIST_LIMIT} cases${state ? ' in this state' : ''}.`) : null, table(
       ['Serial', 'Weapon', 'With', 'Direction', 'State', 'Due', 'Filed'],
       shown.map((c) => [
         h('a', { href: `#/case/${c.case_id}` }, c.weapon.serial || '(obliterated)'),

@@ -19,7 +19,7 @@ export async function federationView(main) {
     const d = s.directory;
     const peers = Object.entries(s.peers || {}).sort();
     const c = s.counters || {};
-    put(body, 
+    put(body,
       h('div', { class: 'columns' },
         h('section', { class: 'card', 'aria-label': 'This node' }, h('h2', {}, 'This node'),
           facts([['Member id', s.id], ['Listening on', s.listen], ['Messages waiting in the outbox', s.outbox],
