@@ -190,6 +190,12 @@ Json CaseToJson(const trace::CaseRecord& r, uint64_t now_ms) {
   j["created_at"] = FormatUtc(r.created_at_ms);
   j["due_at"] = FormatUtc(r.due_at_ms);
   j["overdue"] = !trace::IsSettled(r.state) && r.due_at_ms < now_ms;
+  j["open_question"] = nullptr;  // the requested state's last question, until the requester answers it
+  if (!trace::IsSettled(r.state))
+    for (const auto& e : r.timeline) {
+      if (e->state == trace::state::kClarificationRequested) j["open_question"] = e->detail;
+      if (e->state == trace::state::kClarificationAnswered) j["open_question"] = nullptr;
+    }
   j["request_id"] = r.request_id;
   j["priority"] = SnakeName(r.priority);
   j["weapon"] = {{"serial", r.serial},          {"manufacturer", r.manufacturer},
@@ -273,11 +279,6 @@ Json CaseWithTimelineToJson(const trace::CaseRecord& r, uint64_t now_ms, const s
   Json j = CaseToJson(r, now_ms);
   if (request) j["request"] = RequestToJson(*request);
   j["timeline"] = Json::array();
-  j["open_question"] = nullptr;  // the requested state's last question, until the requester answers it
-  for (const auto& e : r.timeline) {
-    if (e->state == trace::state::kClarificationRequested) j["open_question"] = e->detail;
-    if (e->state == trace::state::kClarificationAnswered) j["open_question"] = nullptr;
-  }
   for (const auto& e : r.timeline)
     j["timeline"].push_back(Json{{"event", e->state}, {"at", FormatUtc(e->at_ms)}, {"at_ms", e->at_ms}, {"detail", e->detail}});
   if (response) j["response"] = ResponseToJson(*response);

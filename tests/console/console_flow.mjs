@@ -105,14 +105,19 @@ run('console flow', async (browser, failures) => {
     await b.fill('#clarification-question', 'Is the importer marking CAI or CA1?');
     await b.getByRole('button', { name: 'Send question' }).click();
     await b.locator('#status').filter({ hasText: 'committed' }).waitFor({ timeout: TIMEOUT });
-    await a.goto(caseUrl);
+    // The officer's case list puts the case with a question first and says so.
+    await a.locator('#nav').getByRole('link', { name: 'Cases' }).click();
+    const waiting = a.locator('tr', { hasText: 'question to answer' });
+    await waiting.waitFor({ timeout: TIMEOUT });
+    await shot(a, '5a-a-dashboard-question');
+    await waiting.getByRole('link', { name: serial }).click();
     await a.locator('.question', { hasText: 'CAI or CA1' }).waitFor({ timeout: TIMEOUT });
-    await shot(a, '5a-a-question');
+    await shot(a, '5b-a-question');
     await a.fill('#clarification-answer', 'CAI: see the photo of the left side');
     await a.getByRole('button', { name: 'Send answer' }).click();
     await a.locator('#status').filter({ hasText: 'committed' }).waitFor({ timeout: TIMEOUT });
     await b.locator('.timeline li', { hasText: 'CAI: see the photo' }).waitFor({ timeout: TIMEOUT });
-    await shot(b, '5b-b-answer-received');
+    await shot(b, '5c-b-answer-received');
 
     await b.locator('#nav').getByRole('link', { name: 'Inbox' }).click();
     await card.getByRole('button', { name: 'Approve and send' }).click();

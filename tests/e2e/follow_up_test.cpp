@@ -53,6 +53,8 @@ TEST_F(FollowUpTest, TheRequestedStateAsksAndTheRequesterAnswers) {
   Json asked = f.WaitCase("MEX-FGR", id, [](const Json& c) { return !c["open_question"].is_null(); });
   EXPECT_NE(asked["open_question"].get<std::string>().find("CAI"), std::string::npos) << asked.dump(2);
   EXPECT_EQ(asked["state"], "acknowledged");  // a question does not move the case
+  for (const Json& listed : f.Cases("MEX-FGR"))  // the case list says so too (the console flags it)
+    if (listed["case_id"] == id) EXPECT_EQ(listed["open_question"], asked["open_question"]);
 
   ASSERT_TRUE(mex.Post(path + "/clarification/answer", {{"answer", "CAI, photo attached to the request"}}));
   Json answered_at_usa = WaitIncoming(f, id, [](const Json& c) { return HasEvent(c, "clarification_answered", "CAI, photo"); });

@@ -39,9 +39,18 @@ export async function api(method, path, body) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 
+// Object URLs made for the current view; released when the view changes (releaseImages).
+const shownImages = [];
+
 // An image the API serves behind the token, as a URL an <img> can show.
 export async function imageUrl(path) {
   const res = await fetch(path, { headers: { Authorization: `Bearer ${token()}` } });
   if (!res.ok) throw new ApiError(res.status, `http_${res.status}`, `photo not available (${res.status})`);
-  return URL.createObjectURL(await res.blob());
+  const url = URL.createObjectURL(await res.blob());
+  shownImages.push(url);
+  return url;
+}
+
+export function releaseImages() {
+  for (const url of shownImages.splice(0)) URL.revokeObjectURL(url);
 }

@@ -1,7 +1,7 @@
 // The console's shell: sign-in with an API token, the menu the user's role allows, and a hash
 // router (#/inbox, #/case/<id>) so every view has an address, works with Back, and can be
 // bookmarked. Views refresh themselves while shown; nothing is cached across sign-ins.
-import { get, setToken, token, ApiError } from './api.js';
+import { get, setToken, token, ApiError, releaseImages } from './api.js';
 import { h, put } from './dom.js';
 import { dashboardView } from './views/dashboard.js';
 import { submitView } from './views/submit.js';
@@ -88,6 +88,7 @@ function showLogin(message) {
 
 async function route() {
   if (stopCurrent) { stopCurrent(); stopCurrent = null; }
+  releaseImages();
   if (!me) return showLogin();
   const hash = location.hash || '#/';
   for (const a of document.querySelectorAll('#nav a')) {

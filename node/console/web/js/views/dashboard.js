@@ -6,8 +6,10 @@ import { every } from '../app.js';
 
 const LIST_LIMIT = 1000;
 
+// What needs the officer first: overdue cases, then questions waiting for an answer, then by deadline.
 function order(a, b) {
   if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
+  if (!a.open_question !== !b.open_question) return a.open_question ? -1 : 1;
   return a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : 0;
 }
 
@@ -22,7 +24,7 @@ export async function dashboardView(main, { params }) {
     h('div', { class: 'actions' },
       h('a', { href: '#/' }, 'All'), ' · ', h('a', { href: '#/?direction=outgoing' }, 'Sent by us'), ' · ',
       h('a', { href: '#/?direction=incoming' }, 'Received from other states')),
-    h('h2', {}, 'Overdue first, then by deadline'),
+    h('h2', {}, 'Overdue first, then questions to answer, then by deadline'),
     list);
 
   async function load() {
@@ -46,7 +48,8 @@ export async function dashboardView(main, { params }) {
         h('a', { href: `#/case/${c.case_id}` }, c.weapon.serial || '(obliterated)'),
         [c.weapon.manufacturer, c.weapon.model].filter(Boolean).join(' '),
         c.peer, c.direction === 'outgoing' ? 'sent' : 'received',
-        badge(c.state, c.overdue), when(c.due_at), when(c.created_at)]),
+        [badge(c.state, c.overdue), c.open_question ? [' ', h('span', { class: 'badge question-open', title: c.open_question }, 'question to answer')] : null],
+        when(c.due_at), when(c.created_at)]),
       (i) => ({ class: shown[i].overdue ? 'overdue' : '' })));
   }
   await load();
