@@ -139,12 +139,7 @@ void ApiServer::Routes() {
       return SendError(res, 400, "invalid_argument", "recipient (the requested state's member id) is required");
     auto request = TraceRequestFromJson(body);
     if (!request) return SendError(res, request.error());
-    bool with_photos = !request->photos.empty();
     auto case_id = m_node.Submit(body["recipient"].get<std::string>(), std::move(request.value()), CurrentUser());
-    if (!case_id && case_id.error().code == Errc::kOversized && with_photos)
-      return SendError(res, 413, "oversized",
-                       case_id.error().message + "; the photos travel inside the request: send fewer or smaller ones "
-                                                 "(or both nodes raise [limits] max_message_bytes)");
     if (!case_id)
       return SendError(res, HttpStatusFor(case_id.error().code), ErrcName(case_id.error().code), case_id.error().message);
     SendJson(res, 201, {{"case_id", ToHex(*case_id)}, {"state", trace::state::kSubmitted}});

@@ -47,7 +47,9 @@ void ApiServer::ConsoleRoutes() {
       }
       res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
     };
-    s.Get(std::string(asset.path), serve);
+    std::string pattern;  // httplib routes are regular expressions: the file name's dots are literal
+    for (char c : asset.path) pattern += c == '.' ? std::string("\\.") : std::string(1, c);
+    s.Get(pattern, serve);
     if (asset.path == "/console/index.html") s.Get("/console/", serve);
   }
 }

@@ -236,41 +236,51 @@ Json ResponseToJson(const Bytes& payload) {
 Json RequestToJson(const Bytes& payload) {
   flatbuffers::Verifier verifier(payload.data(), payload.size());
   if (!verifier.VerifyBuffer<wire::TraceRequest>(nullptr)) return {{"error", "stored request is unreadable"}};
-  auto unpacked = flatbuffers::GetRoot<wire::TraceRequest>(payload.data())->UnPack();
-  const wire::TraceRequestT& q = *unpacked;
-  Json out = {{"request_id", q.request_id},
-              {"requesting_state", q.requesting_state},
-              {"requesting_agency", q.requesting_agency},
-              {"agency_case_number", q.agency_case_number},
-              {"priority", SnakeName(wire::EnumNamePriority(q.priority))},
-              {"urgency_justification", q.urgency_justification},
-              {"special_instructions", q.special_instructions},
-              {"grounds", SnakeName(wire::EnumNameIllicitGrounds(q.grounds))},
-              {"grounds_detail", q.grounds_detail},
-              {"intended_use", q.intended_use},
+  // Read in place: unpacking would copy every photo's bytes only to report their sizes.
+  const wire::TraceRequest& q = *flatbuffers::GetRoot<wire::TraceRequest>(payload.data());
+  auto str = [](const flatbuffers::String* s) { return s ? s->str() : std::string(); };
+  Json out = {{"request_id", str(q.request_id())},
+              {"requesting_state", str(q.requesting_state())},
+              {"requesting_agency", str(q.requesting_agency())},
+              {"agency_case_number", str(q.agency_case_number())},
+              {"priority", SnakeName(wire::EnumNamePriority(q.priority()))},
+              {"urgency_justification", str(q.urgency_justification())},
+              {"special_instructions", str(q.special_instructions())},
+              {"grounds", SnakeName(wire::EnumNameIllicitGrounds(q.grounds()))},
+              {"grounds_detail", str(q.grounds_detail())},
+              {"intended_use", str(q.intended_use())},
               {"photos", Json::array()}};
-  if (q.weapon)
-    out["weapon"] = {{"serial", q.weapon->serial},
-                     {"serial_obliterated", q.weapon->serial_obliterated},
-                     {"manufacturer", q.weapon->manufacturer},
-                     {"model", q.weapon->model},
-                     {"type", SnakeName(wire::EnumNameWeaponType(q.weapon->type))},
-                     {"calibre", q.weapon->calibre},
-                     {"country_of_manufacture", q.weapon->country_of_manufacture},
-                     {"importer_marking", q.weapon->importer_marking},
-                     {"year", q.weapon->year},
-                     {"other_markings", q.weapon->other_markings}};
-  if (q.officer)
-    out["officer"] = {{"name", q.officer->name}, {"badge", q.officer->badge}, {"phone", q.officer->phone}, {"email", q.officer->email}};
-  if (q.recovery)
-    out["recovery"] = {{"date", q.recovery->date},
-                       {"place", q.recovery->place},
-                       {"country", q.recovery->country},
-                       {"crime_category", q.recovery->crime_category},
-                       {"circumstances", q.recovery->circumstances}};
-  for (size_t i = 0; i < q.photos.size(); ++i)
-    out["photos"].push_back(
-        {{"index", i}, {"media_type", q.photos[i]->media_type}, {"caption", q.photos[i]->caption}, {"bytes", q.photos[i]->data.size()}});
+  if (const wire::Weapon* w = q.weapon()) {
+    Json markings = Json::array();
+    if (w->other_markings())
+      for (const flatbuffers::String* m : *w->other_markings()) markings.push_back(m->str());
+    out["weapon"] = {{"serial", str(w->serial())},
+                     {"serial_obliterated", w->serial_obliterated()},
+                     {"manufacturer", str(w->manufacturer())},
+                     {"model", str(w->model())},
+                     {"type", SnakeName(wire::EnumNameWeaponType(w->type()))},
+                     {"calibre", str(w->calibre())},
+                     {"country_of_manufacture", str(w->country_of_manufacture())},
+                     {"importer_marking", str(w->importer_marking())},
+                     {"year", w->year()},
+                     {"other_markings", markings}};
+  }
+  if (const wire::Officer* o = q.officer())
+    out["officer"] = {{"name", str(o->name())}, {"badge", str(o->badge())}, {"phone", str(o->phone())}, {"email", str(o->email())}};
+  if (const wire::Recovery* r = q.recovery())
+    out["recovery"] = {{"date", str(r->date())},
+                       {"place", str(r->place())},
+                       {"country", str(r->country())},
+                       {"crime_category", str(r->crime_category())},
+                       {"circumstances", str(r->circumstances())}};
+  if (q.photos())
+    for (flatbuffers::uoffset_t i = 0; i < q.photos()->size(); ++i) {
+      const wire::Photo* p = q.photos()->Get(i);
+      out["photos"].push_back({{"index", i},
+                               {"media_type", str(p->media_type())},
+                               {"caption", str(p->caption())},
+                               {"bytes", p->data() ? p->data()->size() : 0}});
+    }
   return out;
 }
 

@@ -42,7 +42,10 @@ void ApiServer::UserRoutes() {
   s.Post("/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) return SendError(res, 400, "bad_json", "send {\"name\": ..., \"role\": ...}");
-    std::string name = body.value("name", ""), role_name = body.value("role", "");
+    for (const char* field : {"name", "role"})
+      if (!body.contains(field) || !body[field].is_string())
+        return SendError(res, 400, "invalid_argument", std::string(field) + " is required, as a string");
+    std::string name = body["name"].get<std::string>(), role_name = body["role"].get<std::string>();
     auto role = users::RoleFromName(role_name);
     if (!role) return SendError(res, 400, "invalid_argument", "role must be one of submitter, responder, auditor, admin");
     auto token = m_node.CreateUser(name, *role, CurrentUser());

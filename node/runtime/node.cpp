@@ -240,7 +240,7 @@ Status Node::ResendDeadLetter(ByteView message_id) {
 }
 
 Result<std::string> Node::CreateUser(const std::string& name, users::Role role, const std::string& by) {
-  // Captured by value: a command that times out may still run later.
+  // The token comes back through shared state the command owns a share of.
   auto token = std::make_shared<std::string>();
   Status s = RunCommand([this, token, name, role, by](store::Txn& txn) -> Status {
     auto created = m_users->Create(txn, name, role, by, m_clock.NowMs());

@@ -52,7 +52,7 @@ Status TraceService::FollowUp(store::Txn& txn, ByteView case_id, Kind kind, cons
                                           (kind == Kind::ClarificationRequest ? " (questions are asked about traces received)"
                                                                               : " (only the requester cancels or answers questions)"));
   CaseRecord& r = **record;
-  if (IsSettled(r.state) || r.state == state::kUndeliverable)
+  if (IsSettled(r.state))
     return MakeError(Errc::kConflict, "case " + ToHex(case_id) + " is " + r.state + "; nothing more can be sent about it");
   if (kind == Kind::ClarificationAnswer && !HasOpenQuestion(r))
     return MakeError(Errc::kConflict, "case " + ToHex(case_id) + " has no open question from " + r.peer);

@@ -74,6 +74,10 @@ Result<TraceService::PreparedSubmit> TraceService::PrepareSubmit(const std::stri
   if (Status s = protocol::CheckPayload(wire::MessageKind::TraceRequest, p.payload); !s)
     return MakeError(Errc::kInvalidArgument, s.error().message);
   auto sealed = m_outgoing->Seal(recipient, wire::MessageKind::TraceRequest, p.payload, p.case_id);
+  if (!sealed && sealed.error().code == Errc::kOversized && !request.photos.empty())
+    return MakeError(Errc::kOversized, sealed.error().message +
+                                           "; the photos travel inside the request: send fewer or smaller ones "
+                                           "(or both nodes raise [limits] max_message_bytes)");
   if (!sealed) return sealed.error();
   p.sealed = std::move(sealed.value());
   p.summary = "trace request " + request.request_id + " for serial " +

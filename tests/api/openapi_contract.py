@@ -192,6 +192,7 @@ def main():
     _, user = c.call("POST", "/v1/users", {"name": "contract.user", "role": "auditor"}, expect=201)
     c.call("POST", "/v1/users", {"name": "contract.user", "role": "auditor"}, expect=409)
     c.call("POST", "/v1/users", {"name": "x", "role": "overlord"}, expect=400)
+    c.call("POST", "/v1/users", {"name": 7, "role": "auditor"}, expect=400)
     c.call("GET", "/v1/users", expect=200)
     if user and "token" in user:
         auditor = Contract(spec, a.port, user["token"])
