@@ -1,5 +1,7 @@
 #include "node/api/api_client.h"
 
+#include "node/common/json_text.h"
+
 #include <httplib.h>
 
 #include "node/common/file_util.h"
@@ -63,7 +65,7 @@ Result<Json> ApiClient::Post(const std::string& path, const Json& body) {
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(35, 0);
   client.set_tcp_nodelay(true);
-  auto res = client.Post(path.c_str(), {{"Authorization", "Bearer " + m_token}}, body.dump(), "application/json");
+  auto res = client.Post(path.c_str(), {{"Authorization", "Bearer " + m_token}}, DumpJson(body), "application/json");
   if (!res) return MakeError(Errc::kUnavailable, "cannot reach the node API on port " + std::to_string(m_port));
   return Finish(res->status, res->body, "POST " + path);
 }

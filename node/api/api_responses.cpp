@@ -1,12 +1,36 @@
 #include "node/api/api_responses.h"
 
+#include "node/api/json_limits.h"
+#include "node/common/json_text.h"
+
 namespace tracenet::api {
 
 using Json = nlohmann::json;
 
+namespace {
+constexpr size_t kMaxSmallBodyBytes = 1 << 20;
+
+bool TakesLargeBodies(const std::string& pattern) {
+  return pattern == "/v1/traces" || pattern == "/v1/traces/batch" || pattern == "/v1/directory" ||
+         pattern.rfind("/v1/stolen/imports", 0) == 0;
+}
+}  // namespace
+
+void PostRoute(httplib::Server& server, const std::string& pattern, httplib::Server::Handler handler) {
+  bool large = TakesLargeBodies(pattern);
+  server.Post(pattern, [large, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    if (!large && req.body.size() > kMaxSmallBodyBytes)
+      return SendError(res, 413, "payload_too_large", "a body for " + req.path + " is at most " +
+                                                          std::to_string(kMaxSmallBodyBytes >> 10) + " KiB");
+    if (!JsonDepthWithin(req.body))
+      return SendError(res, 400, "too_deep", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    handler(req, res);
+  });
+}
+
 void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message) {
   res.status = http_status;
-  res.set_content(Json{{"error", {{"code", code}, {"message", message}}}}.dump(), "application/json");
+  res.set_content(DumpJson(Json{{"error", {{"code", code}, {"message", message}}}}), "application/json");
 }
 
 int HttpStatusFor(Errc code) {
@@ -26,7 +50,7 @@ int HttpStatusFor(Errc code) {
 
 void SendJson(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(DumpJson(body), "application/json");
 }
 
 

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -66,6 +67,18 @@ users::Role ApiServer::CurrentRole() { return t_current_role; }
 
 bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
   t_current_user.clear();
+  std::string host = req.get_header_value("Host");
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (!m_allowed_hosts.count(host)) {
+    SendError(res, 421, "wrong_host", "this API answers only to its own address (Host: " +
+                                          (m_allowed_hosts.empty() ? std::string() : *m_allowed_hosts.begin()) + ")");
+    return false;
+  }
+  if (req.has_header("Origin") && req.get_header_value("Origin") != "http://" + host) {
+    SendError(res, 403, "cross_origin", "requests from other web origins are refused");
+    return false;
+  }
+
   if (req.path == "/healthz" || req.path == "/readyz" || IsConsolePath(req.path)) return true;
   std::string auth = req.get_header_value("Authorization");
   std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : std::string();
@@ -132,7 +145,7 @@ void ApiServer::Routes() {
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { SendJson(res, 200, {{"status", "ok"}}); });
 
-  s.Post("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, "/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     if (!body.is_object() || !body.contains("recipient") || !body["recipient"].is_string())
@@ -146,7 +159,7 @@ void ApiServer::Routes() {
   });
 
   // Bulk filing for case-management systems: all requests are checked, then committed together.
-  s.Post("/v1/traces/batch", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, "/v1/traces/batch", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     if (!body.is_object() || !body.contains("traces") || !body["traces"].is_array() || body["traces"].empty())
@@ -254,15 +267,42 @@ void ApiServer::Routes() {
                      {"reason", d.reason}});
     SendJson(res, 200, {{"dead_letters", out}});
   });
-  s.Post(R"(/v1/dead-letters/([0-9a-f]{32})/resend)", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, R"(/v1/dead-letters/([0-9a-f]{32})/resend)", [this](const httplib::Request& req, httplib::Response& res) {
     auto id = FromHex(req.matches[1].str());
     Status s = m_node.ResendDeadLetter(*id);
     if (!s) return SendError(res, HttpStatusFor(s.error().code), ErrcName(s.error().code), s.error().message);
     SendJson(res, 200, {{"message_id", req.matches[1].str()}, {"state", "queued"}});
   });
 
+  // Frames refused because applying them failed (node loop fault isolation), for the operator.
+  auto quarantine_json = [](const store::QuarantineEntry& q) {
+    return Json{{"seq", q.seq},
+                {"at", FormatUtc(q.at_ms)},
+                {"link_peer", q.link_peer},
+                {"sender", q.sender},
+                {"kind", q.kind ? protocol::wire::EnumNameMessageKind(static_cast<protocol::wire::MessageKind>(q.kind)) : ""},
+                {"message_id", ToHex(q.message_id)},
+                {"reason", q.reason},
+                {"bytes", q.envelope.size()}};
+  };
+  s.Get("/v1/quarantine", [this, quarantine_json](const httplib::Request&, httplib::Response& res) {
+    auto entries = m_node.Quarantined(1000);
+    if (!entries) return SendError(res, entries.error());
+    Json out = Json::array();
+    for (const store::QuarantineEntry& q : *entries) out.push_back(quarantine_json(q));
+    SendJson(res, 200, {{"quarantine", out}});
+  });
+  s.Get(R"(/v1/quarantine/([0-9]{1,19}))", [this, quarantine_json](const httplib::Request& req, httplib::Response& res) {
+    auto entry = m_node.QuarantinedEntry(std::stoull(req.matches[1].str()));
+    if (!entry) return SendError(res, entry.error());
+    if (!*entry) return SendError(res, 404, "not_found", "no quarantined frame " + req.matches[1].str());
+    Json j = quarantine_json(**entry);
+    j["frame_hex"] = ToHex((*entry)->envelope);  // the link frame as received, for analysis
+    SendJson(res, 200, j);
+  });
+
   // A new signed directory for this node (a hub passes it on to its members): as hex in JSON.
-  s.Post("/v1/directory", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, "/v1/directory", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("signed_directory_hex") ||
         !body["signed_directory_hex"].is_string())
@@ -365,6 +405,8 @@ Result<int> ApiServer::Start(const std::string& listen) {
   if (port == 0) port = m_server->bind_to_any_port(host);
   else if (!m_server->bind_to_port(host, port)) port = -1;
   if (port <= 0) return MakeError(Errc::kConfig, "cannot bind the API to " + listen);
+  std::string suffix = ":" + std::to_string(port);
+  m_allowed_hosts = {host + suffix, "localhost" + suffix, "127.0.0.1" + suffix, "[::1]" + suffix};
   m_thread = std::thread([this] { m_server->listen_after_bind(); });
   return port;
 }

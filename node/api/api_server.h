@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -53,6 +54,10 @@ class ApiServer {
   bool Admit(const httplib::Request& req, httplib::Response& res);
   runtime::Node& m_node;
   std::string m_token;
+  // Host header values this API answers to (its own address, written once in Start before the
+  // server thread runs): anything else is refused, so a web page that rebinds a DNS name to
+  // 127.0.0.1 cannot reach the API through the user's browser.
+  std::set<std::string> m_allowed_hosts;
   RequestRateLimiter m_rate_limiter;
   std::unique_ptr<httplib::Server> m_server;
   std::thread m_thread;

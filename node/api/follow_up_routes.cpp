@@ -27,10 +27,10 @@ void ApiServer::FollowUpRoutes() {
       SendJson(res, 200, {{"case_id", ToHex(id)}, {"event", event}});
     };
   };
-  s.Post(R"(/v1/traces/([0-9a-fA-F]{32})/cancel)", route(Kind::Cancel, "reason", false, trace::state::kCancelled));
-  s.Post(R"(/v1/traces/([0-9a-fA-F]{32})/clarification)",
+  PostRoute(s, R"(/v1/traces/([0-9a-fA-F]{32})/cancel)", route(Kind::Cancel, "reason", false, trace::state::kCancelled));
+  PostRoute(s, R"(/v1/traces/([0-9a-fA-F]{32})/clarification)",
          route(Kind::ClarificationRequest, "question", true, trace::state::kClarificationRequested));
-  s.Post(R"(/v1/traces/([0-9a-fA-F]{32})/clarification/answer)",
+  PostRoute(s, R"(/v1/traces/([0-9a-fA-F]{32})/clarification/answer)",
          route(Kind::ClarificationAnswer, "answer", true, trace::state::kClarificationAnswered));
 }
 

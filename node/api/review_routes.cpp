@@ -38,7 +38,7 @@ void ApiServer::ReviewRoutes() {
     SendJson(res, 200, {{"cases", cases}});
   });
 
-  s.Post(R"(/v1/traces/([0-9a-fA-F]{32})/review)", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, R"(/v1/traces/([0-9a-fA-F]{32})/review)", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     auto decision = ReviewDecisionFromJson(body);

@@ -52,7 +52,7 @@ void ApiServer::StolenRoutes() {
   const std::string self = m_node.config().id;
 
   // Report new records or new versions of existing ones; all or none.
-  s.Post("/v1/stolen/records", [this, self](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, "/v1/stolen/records", [this, self](const httplib::Request& req, httplib::Response& res) {
     auto records = RecordsFromBody(req.body, self);
     if (!records) return SendError(res, records.error());
     auto prepared = m_node.stolen_member().PrepareRecords(std::move(*records));
@@ -76,7 +76,7 @@ void ApiServer::StolenRoutes() {
   });
 
   // A new status (located, cleared, cancelled) and optionally remarks for one record.
-  s.Post(R"(/v1/stolen/records/([^/]+)/status)", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, R"(/v1/stolen/records/([^/]+)/status)", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("status") || !body["status"].is_string())
       return SendError(res, 400, "invalid_argument", "status (active, located, cleared or cancelled) is required");
@@ -104,7 +104,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, {{"import_id", req.matches[1]}, {"batches_committed", done}});
   });
 
-  s.Post(R"(/v1/stolen/imports/([A-Za-z0-9_.-]{1,128})/batches/([0-9]{1,9}))",
+  PostRoute(s, R"(/v1/stolen/imports/([A-Za-z0-9_.-]{1,128})/batches/([0-9]{1,9}))",
          [this, self](const httplib::Request& req, httplib::Response& res) {
     auto records = RecordsFromBody(req.body, self);
     if (!records) return SendError(res, records.error());
@@ -120,7 +120,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, committed ? 201 : 200, {{"committed", committed}, {"records", prepared->size()}});
   });
 
-  s.Post("/v1/stolen/resync", [this](const httplib::Request&, httplib::Response& res) {
+  PostRoute(s, "/v1/stolen/resync", [this](const httplib::Request&, httplib::Response& res) {
     size_t n = 0;
     Status st = m_node.StolenCommand([&](store::Txn& txn, stolen::MemberStolenService& member, messaging::Outgoing& out) {
       auto r = member.Resync(txn, out);
@@ -131,7 +131,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, {{"republished", n}});
   });
 
-  s.Post("/v1/stolen/searches", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, "/v1/stolen/searches", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     auto search = stolen::SearchFromJson(body);
@@ -169,7 +169,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, {{"hits", hits}});
   });
 
-  s.Post(R"(/v1/stolen/hits/([0-9a-f]{32}))", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, R"(/v1/stolen/hits/([0-9a-f]{32}))", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     std::string decision = body.is_object() && body.contains("decision") && body["decision"].is_string() ? body["decision"].get<std::string>() : "";
     if (decision != "confirm" && decision != "deny")

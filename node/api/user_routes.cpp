@@ -39,7 +39,7 @@ void ApiServer::UserRoutes() {
     SendJson(res, 200, {{"users", out}});
   });
 
-  s.Post("/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, "/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) return SendError(res, 400, "bad_json", "send {\"name\": ..., \"role\": ...}");
     for (const char* field : {"name", "role"})
@@ -53,7 +53,7 @@ void ApiServer::UserRoutes() {
     SendJson(res, 201, {{"name", name}, {"role", role_name}, {"token", *token}});
   });
 
-  s.Post(R"(/v1/users/([A-Za-z0-9._-]{1,64})/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
+  PostRoute(s, R"(/v1/users/([A-Za-z0-9._-]{1,64})/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
     if (Status st = m_node.RevokeUser(req.matches[1].str(), CurrentUser()); !st) return SendError(res, st.error());
     SendJson(res, 200, {{"name", req.matches[1].str()}, {"revoked", true}});
   });

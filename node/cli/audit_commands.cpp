@@ -1,5 +1,7 @@
 #include "node/cli/audit_commands.h"
 
+#include "node/common/json_text.h"
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <fstream>
@@ -63,9 +65,9 @@ int AuditCommands::Run() {
     auto r = client->Get("/v1/audit/verify");
     if (!r) return Fail(action, r.error().message);
     if (!(*r)["ok"].get<bool>())
-      return Fail(action, "BROKEN at entry " + (*r)["first_break"].dump() + ": " + (*r)["problem"].get<std::string>());
+      return Fail(action, "BROKEN at entry " + DumpJson((*r)["first_break"]) + ": " + (*r)["problem"].get<std::string>());
     std::printf("OK: %s entries, %s signed checkpoints; the chain and every signature verify.\n",
-                (*r)["entries"].dump().c_str(), (*r)["checkpoints"].dump().c_str());
+                DumpJson((*r)["entries"]).c_str(), DumpJson((*r)["checkpoints"]).c_str());
     return 0;
   }
   auto r = client->Get("/v1/audit/export?from=" + std::to_string(from) + "&to=" + std::to_string(to));

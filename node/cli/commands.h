@@ -34,6 +34,9 @@ int TraceShow(const std::string& config, const std::string& case_id, bool json);
 int TraceList(const std::string& config, bool overdue, bool json);
 // Dead letters: messages that expired undelivered or were refused for good.
 int DeadLetterList(const std::string& config, bool json);
+// Frames the node refused because applying them failed: a list, or one with its bytes.
+int QuarantineList(const std::string& config, bool json);
+int QuarantineShow(const std::string& config, const std::string& seq);
 int DeadLetterResend(const std::string& config, const std::string& message_id);
 
 struct DemoOptions {

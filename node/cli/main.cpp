@@ -83,6 +83,16 @@ int main(int argc, char** argv) {
   auto* resend_cmd = outbox_cmd->add_subcommand("resend", "Put a dead letter back in the outbox (same message id)");
   resend_cmd->add_option("message_id", resend_id, "Message id (32 hex digits)")->required();
 
+  auto* quarantine_cmd = app.add_subcommand("quarantine", "Messages refused because applying them failed");
+  quarantine_cmd->require_subcommand(1);
+  std::string quarantine_config = DefaultConfig(), quarantine_seq;
+  bool quarantine_json = false;
+  quarantine_cmd->add_option("--config", quarantine_config, "Node config (TOML)")->capture_default_str();
+  auto* quarantine_list_cmd = quarantine_cmd->add_subcommand("list", "List them, newest first");
+  quarantine_list_cmd->add_flag("--json", quarantine_json, "Print the API's JSON");
+  auto* quarantine_show_cmd = quarantine_cmd->add_subcommand("show", "Show one, with the frame as received (hex)");
+  quarantine_show_cmd->add_option("seq", quarantine_seq, "Its number in the list")->required()->check(CLI::PositiveNumber);
+
   cli::DemoOptions demo;
   auto* demo_cmd = app.add_subcommand("demo", "Run a local two-node federation and trace two weapons");
   demo_cmd->add_option("--dir", demo.dir, "Keep the federation's state in this directory");
@@ -130,6 +140,8 @@ int main(int argc, char** argv) {
 
   if (*dead_cmd) return cli::DeadLetterList(outbox_config, dead_json);
   if (*resend_cmd) return cli::DeadLetterResend(outbox_config, resend_id);
+  if (*quarantine_list_cmd) return cli::QuarantineList(quarantine_config, quarantine_json);
+  if (*quarantine_show_cmd) return cli::QuarantineShow(quarantine_config, quarantine_seq);
   if (*adapter_list_cmd) return cli::AdapterList();
   if (*adapter_fixture_cmd) return cli::AdapterFixture(fixture_format, fixture_encoding, fixture_out);
   if (*adapter_check_cmd) return cli::AdapterCheck(check_config);

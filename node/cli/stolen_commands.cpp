@@ -1,5 +1,7 @@
 #include "node/cli/stolen_commands.h"
 
+#include "node/common/json_text.h"
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -142,7 +144,7 @@ void AddStolenCommands(CLI::App& app, StolenCommands& c) {
 int StolenCommands::Run() {
   auto client = Client(config);
   if (!client) return Fail(action, client.error());
-  auto print = [&](const Json& j) { std::printf("%s\n", j.dump(2).c_str()); };
+  auto print = [&](const Json& j) { std::printf("%s\n", DumpJson(j, 2).c_str()); };
   if (action == "report") {
     Json record = Json::object();
     for (const auto& [k, v] : fields)

@@ -3,6 +3,8 @@
 #include "node/api/api_client.h"
 #include "node/cli/commands.h"
 
+#include "node/common/json_text.h"
+
 namespace tracenet::cli {
 
 namespace {
@@ -72,6 +74,32 @@ int DeadLetterList(const std::string& config, bool json) {
     std::printf("%-32s  %-10s  %-26s  %-20s  %s\n", d["message_id"].get<std::string>().c_str(),
                 d["recipient"].get<std::string>().c_str(), d["kind"].get<std::string>().c_str(),
                 d["dead_at"].get<std::string>().c_str(), d["reason"].get<std::string>().c_str());
+  return 0;
+}
+
+int QuarantineList(const std::string& config, bool json) {
+  auto client = ClientFor(config);
+  if (!client) return Fail("quarantine list", client.error());
+  auto result = client->Get("/v1/quarantine");
+  if (!result) return Fail("quarantine list", result.error());
+  if (json) {
+    std::printf("%s\n", DumpJson(*result, 2).c_str());
+    return 0;
+  }
+  std::printf("%-6s  %-20s  %-12s  %-12s  %-18s  %s\n", "SEQ", "AT", "LINK", "SENDER", "KIND", "REASON");
+  for (const Json& q : (*result)["quarantine"])
+    std::printf("%-6s  %-20s  %-12s  %-12s  %-18s  %s\n", DumpJson(q["seq"]).c_str(), q["at"].get<std::string>().c_str(),
+                q["link_peer"].get<std::string>().c_str(), q["sender"].get<std::string>().c_str(),
+                q["kind"].get<std::string>().c_str(), q["reason"].get<std::string>().c_str());
+  return 0;
+}
+
+int QuarantineShow(const std::string& config, const std::string& seq) {
+  auto client = ClientFor(config);
+  if (!client) return Fail("quarantine show", client.error());
+  auto result = client->Get("/v1/quarantine/" + seq);
+  if (!result) return Fail("quarantine show", result.error());
+  std::printf("%s\n", DumpJson(*result, 2).c_str());
   return 0;
 }
 

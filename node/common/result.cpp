@@ -19,6 +19,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kBackpressure: return "backpressure";
     case Errc::kInternal: return "internal";
     case Errc::kDuplicate: return "duplicate";
+    case Errc::kNotPermitted: return "not_permitted";
     case Errc::kNotFound: return "not_found";
     case Errc::kInvalidArgument: return "invalid_argument";
     case Errc::kIo: return "io";

@@ -28,6 +28,7 @@ enum class Errc {
   kBackpressure = 13,
   kInternal = 14,
   kDuplicate = 15,
+  kNotPermitted = 16,  // the sender's role may not send this kind, or not about this case
   // Local only.
   kNotFound = 100,
   kInvalidArgument = 101,

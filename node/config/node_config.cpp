@@ -193,6 +193,8 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Int("stolen", "routine_confirm_minutes", c.stolen_routine_confirm_minutes, 1, 7 * 24 * 60));
   TRY(f.Int("limits", "max_message_bytes", c.max_message_bytes, 4096, 64 << 20));
   TRY(f.Int("limits", "max_outbox", c.max_outbox, 1, 100'000'000));
+  TRY(f.Int("limits", "held_per_sender", c.held_per_sender, 1, 100'000'000));
+  TRY(f.Int("limits", "held_per_recipient", c.held_per_recipient, 1, 100'000'000));
   TRY(f.Int("limits", "resident_messages_per_peer", c.resident_messages_per_peer, 16, 10'000'000));
   TRY(f.Int("limits", "clock_skew_seconds", c.clock_skew_seconds, 0, 86400));
   TRY(f.Int("limits", "message_ttl_hours", c.message_ttl_hours, 1, 24 * 365));

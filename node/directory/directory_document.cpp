@@ -1,5 +1,7 @@
 #include "node/directory/directory_document.h"
 
+#include "node/common/aligned_bytes.h"
+
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -83,9 +85,10 @@ Bytes EncodeDocument(const Document& d) {
 
 Result<Document> DecodeDocument(ByteView bytes) {
   if (bytes.size() > kMaxDirectoryBytes) return Invalid("larger than 16 MiB");
-  flatbuffers::Verifier verifier(bytes.data(), bytes.size(), flatbuffers::Verifier::Options{64, 2'000'000});
+  AlignedBytes aligned(bytes);
+  flatbuffers::Verifier verifier(aligned.data(), aligned.size(), flatbuffers::Verifier::Options{64, 2'000'000});
   if (!verifier.VerifyBuffer<wire::Directory>(nullptr)) return Invalid("not a Directory FlatBuffer");
-  const wire::Directory* w = flatbuffers::GetRoot<wire::Directory>(bytes.data());
+  const wire::Directory* w = flatbuffers::GetRoot<wire::Directory>(aligned.data());
   Document d;
   d.federation = Str(w->federation());
   d.version = w->version();
@@ -153,9 +156,10 @@ Bytes EncodeSigned(const SignedDirectory& s) {
 
 Result<SignedDirectory> DecodeSigned(ByteView bytes) {
   if (bytes.size() > kMaxDirectoryBytes + 65536) return Invalid("larger than 16 MiB");
-  flatbuffers::Verifier verifier(bytes.data(), bytes.size());
+  AlignedBytes aligned(bytes);  // pushed in a link frame, at any offset its sender chose
+  flatbuffers::Verifier verifier(aligned.data(), aligned.size());
   if (!verifier.VerifyBuffer<wire::SignedDirectory>(nullptr)) return Invalid("not a SignedDirectory FlatBuffer");
-  const wire::SignedDirectory* w = flatbuffers::GetRoot<wire::SignedDirectory>(bytes.data());
+  const wire::SignedDirectory* w = flatbuffers::GetRoot<wire::SignedDirectory>(aligned.data());
   if (!w->document()) return Invalid("no document");
   SignedDirectory s;
   s.document.assign(w->document()->begin(), w->document()->end());

@@ -7,6 +7,7 @@
 #include "node/crypto/primitives.h"
 #include "node/protocol/link_frame.h"
 #include "node/protocol/payload_check.h"
+#include "node/protocol/sender_rules.h"
 #include "tracenet/schema/payloads_generated.h"
 
 namespace tracenet::messaging {
@@ -22,12 +23,15 @@ std::string ShortId(ByteView id) { return ToHex(id).substr(0, 12); }
 Messenger::Messenger(store::NodeStore& store, std::shared_ptr<const protocol::Keyring> keys,
                      const Clock& clock, MessengerOptions options, Counters& counters,
                      DeliveryHandler& handler)
-    : m_store(store), m_keys(std::move(keys)), m_clock(clock), m_options(options),
-      m_counters(counters), m_handler(handler) {}
+    : m_store(store), m_keys(keys), m_published_keys(std::move(keys)), m_clock(clock), m_options(options),
+      m_counters(counters), m_handler(handler) {
+  m_quotas.SetLimits(m_options.relay_limits);
+}
 
 Status Messenger::LoadOutbox() {
   m_queues.clear();
   m_outbox_size = 0;
+  m_quotas = RelayQuotas(m_options.relay_limits);
   return m_store.env().Read([&](store::Txn& txn) {
     return m_store.ScanOutbox(txn, [&](const store::OutboxEntry& e) {
       Admit(QueueFor(e.peer), e, false);
@@ -102,7 +106,8 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
       return PrepareRelay(std::move(p), *parsed, now_ms);
     }
   }
-  auto opened = protocol::OpenEnvelope(envelope, *m_keys, {now_ms, m_options.clock_skew_ms, m_options.max_message_bytes});
+  auto opened = protocol::OpenEnvelope(
+      envelope, *m_keys, {now_ms, m_options.clock_skew_ms, m_options.max_message_bytes, m_options.max_accepted_ttl_ms});
   if (!opened) {
     if (auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes)) p.message_id = parsed->header.message_id;
     p.error = opened.error();
@@ -118,6 +123,12 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     return p;
   }
   if (Status s = protocol::CheckPayload(opened->header.kind, opened->payload); !s) {
+    p.error = s.error();
+    return p;
+  }
+  // Who may send what to whom (schema/README.md §12): the sender's role as the directory has it.
+  const protocol::PeerKeys* sender = m_keys->FindPeer(opened->header.sender);
+  if (Status s = protocol::CheckSenderRule(opened->header.kind, sender ? sender->role : "", m_options.self_role); !s) {
     p.error = s.error();
     return p;
   }
@@ -153,6 +164,11 @@ PreparedFrame Messenger::PrepareRelay(PreparedFrame p, const protocol::EnvelopeV
     return refuse(Errc::kBadSignature, "signature by " + h.sender + " does not verify");
   if (!m_keys->FindPeer(h.recipient)) return refuse(Errc::kWrongRecipient, "recipient " + h.recipient + " is not a member");
   if (h.expires_at_ms <= now_ms) return refuse(Errc::kExpired, "message expired at " + FormatUtc(h.expires_at_ms));
+  if (h.created_at_ms > now_ms + m_options.clock_skew_ms)
+    return refuse(Errc::kNotYetValid, "message was created " + std::to_string((h.created_at_ms - now_ms) / 1000) +
+                                          " s in the future, beyond the clock-skew window");
+  if (Status s = protocol::CheckLifetime(h, now_ms, m_options.clock_skew_ms, m_options.max_accepted_ttl_ms); !s)
+    return refuse(s.error().code, s.error().message);
   p.relay->envelope_hash = crypto::Hash256(p.relay->envelope);
   return p;
 }
@@ -175,6 +191,13 @@ Status Messenger::HandleRelay(store::Txn& txn, const transport::InboundFrame& fr
     Reject(frame, relay.message_id, MakeError(Errc::kBackpressure, "outbox is full; retry later"), replies);
     return Status::Ok();
   }
+  // Each member's share of this hub: a flood from one sender, or for one absent recipient, is
+  // deferred on its own while everyone else's traffic goes on.
+  if (Status s = m_quotas.Check(relay.sender, relay.recipient); !s) {
+    Reject(frame, relay.message_id, s.error(), replies);
+    return Status::Ok();
+  }
+  m_quotas.Reserve(relay.sender, relay.recipient);
   store::OutboxEntry entry;
   entry.peer = hop;
   entry.message_id = relay.message_id;
@@ -426,7 +449,8 @@ Result<protocol::Sealed> Messenger::Seal(const std::string& recipient, wire::Mes
     return MakeError(Errc::kOversized, "message of " + std::to_string(payload.size()) +
                                            " bytes exceeds the limit of " +
                                            std::to_string(m_options.max_message_bytes - 1024));
-  return protocol::SealEnvelope(*m_keys, recipient, kind, payload, m_clock.NowMs(), m_options.message_ttl_ms,
+  std::shared_ptr<const protocol::Keyring> keys = m_published_keys.Get();
+  return protocol::SealEnvelope(*keys, recipient, kind, payload, m_clock.NowMs(), m_options.message_ttl_ms,
                                 message_id);
 }
 
@@ -529,6 +553,7 @@ void Messenger::CommitBatch() {
     if (it == q.seq_by_id.end()) continue;
     auto pit = q.by_seq.find(it->second);
     if (pit != q.by_seq.end()) {
+      if (!pit->second.held_sender.empty()) m_quotas.Remove(pit->second.held_sender, pit->second.held_recipient);
       if (pit->second.last_sent_ms != 0 && q.in_flight > 0) --q.in_flight;
       if (pit->second.frame) --q.cached;
       q.by_seq.erase(pit);
@@ -548,9 +573,13 @@ void Messenger::CommitBatch() {
     q.not_before_ms = now + RetryDelay(q.deferrals);
   }
   m_batch = BatchChanges{};
+  m_quotas.ClearReserved();  // the batch's additions are counted by Admit now
 }
 
-void Messenger::AbortBatch() { m_batch = BatchChanges{}; }
+void Messenger::AbortBatch() {
+  m_batch = BatchChanges{};
+  m_quotas.ClearReserved();
+}
 
 void Messenger::OnLinkEvent(const transport::LinkEvent& event) {
   PeerQueue& q = QueueFor(event.peer);

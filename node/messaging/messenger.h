@@ -22,6 +22,7 @@
 #include "node/common/work_pool.h"
 #include "node/messaging/counters.h"
 #include "node/messaging/delivery_handler.h"
+#include "node/messaging/relay_quotas.h"
 #include "node/protocol/keyring.h"
 #include "node/protocol/link_frame.h"
 #include "node/store/node_store.h"
@@ -44,6 +45,11 @@ struct MessengerOptions {
   // A member's messages queued for a home hub whose link has been down this long move to another
   // route (its other home hub) when the router has one.
   uint64_t reroute_after_ms = 5000;
+  std::string self_role = "national";  // "hub" or "national": which kinds this node may be sent
+  // The longest lifetime a sender may give a message (the directory's default TTL, else this
+  // node's own); longer ones are refused, so no sender decides how long ids are remembered.
+  uint64_t max_accepted_ttl_ms = uint64_t{30} * 24 * 3600 * 1000;
+  RelayLimits relay_limits;  // a hub's per-sender and per-recipient shares of its outbox
 };
 
 // A frame after the work that needs no store: decoding, signature, decryption, payload checks.
@@ -99,7 +105,11 @@ class Messenger final : public Outgoing {
                                              std::optional<uint64_t> request)>;
   void SetDirectoryFrames(DirectoryFrames handler) { m_directory_frames = std::move(handler); }
   // A new keyring (a directory update); between batches, on the loop thread.
-  void SetKeys(std::shared_ptr<const protocol::Keyring> keys) { m_keys = std::move(keys); }
+  // The loop's copy changes here; Seal, which API threads call, reads the published one.
+  void SetKeys(std::shared_ptr<const protocol::Keyring> keys) {
+    m_keys = keys;
+    m_published_keys.Set(std::move(keys));
+  }
 
   // Startup sweep: rebuilds the send queues from the outbox so retries resume after a restart.
   Status LoadOutbox();
@@ -109,6 +119,12 @@ class Messenger final : public Outgoing {
 
   // --- inside the batch write transaction ---
   Status HandleFrame(store::Txn& txn, const PreparedFrame& frame, std::vector<HopReply>& replies);
+  // Refuses a frame without applying it (one whose handling failed, or a quarantined message):
+  // a Rejected hop ack with the reason, so the sender stops retrying it.
+  void Refuse(const PreparedFrame& frame, const Error& why, std::vector<HopReply>& replies) {
+    Reject(*frame.frame, frame.message_id, why, replies);
+  }
+  // Thread-safe: API threads seal submissions while the loop may be replacing the keys.
   Result<protocol::Sealed> Seal(const std::string& recipient, protocol::wire::MessageKind kind,
                                 ByteView payload, ByteView message_id = {}) const override;
   Result<SentMessage> Enqueue(store::Txn& txn, const std::string& recipient, protocol::wire::MessageKind kind,
@@ -132,7 +148,9 @@ class Messenger final : public Outgoing {
   // new expiry. A recipient that did get the original answers the copy as a duplicate, so the
   // message still has exactly one effect.
   Result<SentMessage> ResendDeadLetter(store::Txn& txn, ByteView message_id);
-  bool OutboxFull() const { return m_outbox_size >= m_options.max_outbox; }
+  // Counts what the batch in progress has added too.
+  bool OutboxFull() const { return m_outbox_size + m_batch.added.size() >= m_options.max_outbox; }
+  void SetMaxAcceptedTtl(uint64_t ms) { m_options.max_accepted_ttl_ms = ms; }
 
   // --- after the transaction ---
   void CommitBatch();
@@ -156,6 +174,7 @@ class Messenger final : public Outgoing {
     uint32_t attempts = 0;
     std::shared_ptr<const Bytes> frame;  // Deliver frame, when cached
     std::string recipient;               // final recipient; differs from the queue's peer when relayed
+    std::string held_sender, held_recipient;  // a hub's relayed message: whose quotas it counts in
   };
   struct PeerQueue {
     std::map<uint64_t, Pending> by_seq;
@@ -226,13 +245,16 @@ class Messenger final : public Outgoing {
   // older waits in LMDB, otherwise counted as spilled.
   void Admit(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame);
   void MakeResident(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame);
+  // A hub's relayed message: its sender and final recipient, for the quotas (empty otherwise).
+  std::pair<std::string, std::string> HeldParties(const store::OutboxEntry& e) const;
   // Brings spilled entries into memory once the resident ones fall below half the window.
   // Only resident messages are ever sent, acknowledged, expired or moved.
   void Refill(const std::string& peer, PeerQueue& q);
   void LoadFrames(std::vector<std::pair<PeerQueue*, uint64_t>>& missing);
 
   store::NodeStore& m_store;
-  std::shared_ptr<const protocol::Keyring> m_keys;
+  std::shared_ptr<const protocol::Keyring> m_keys;  // the loop thread's (and its work pool's, within a batch)
+  protocol::KeyringHolder m_published_keys;          // for Seal on any thread
   Router m_router;
   DirectoryFrames m_directory_frames;
   bool m_relays = false;  // a hub: carries envelopes for other members
@@ -243,6 +265,7 @@ class Messenger final : public Outgoing {
   std::map<std::string, PeerQueue> m_queues;
   BatchChanges m_batch;
   size_t m_outbox_size = 0;
+  RelayQuotas m_quotas;
   std::mt19937_64 m_jitter{std::random_device{}()};
   LogLimiter m_log_limiter;
 };

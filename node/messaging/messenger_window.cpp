@@ -7,8 +7,19 @@
 #include "node/messaging/messenger.h"
 
 namespace tracenet::messaging {
+std::pair<std::string, std::string> Messenger::HeldParties(const store::OutboxEntry& e) const {
+  if (!m_relays) return {};
+  auto view = protocol::ParseEnvelope(e.envelope, e.envelope.size());
+  if (!view || view->header.sender == m_keys->self_id()) return {};  // this hub's own messages count in no quota
+  return {view->header.sender, view->header.recipient};
+}
+
 void Messenger::Admit(PeerQueue& q, const store::OutboxEntry& e, bool cache_frame) {
   ++m_outbox_size;
+  if (m_relays) {
+    auto [sender, recipient] = HeldParties(e);
+    if (!sender.empty()) m_quotas.Add(sender, recipient);
+  }
   if (q.spilled > 0 || q.by_seq.size() >= m_options.resident_per_peer) {
     ++q.spilled;
     return;
@@ -21,6 +32,7 @@ void Messenger::MakeResident(PeerQueue& q, const store::OutboxEntry& e, bool cac
   p.message_id = e.message_id;
   p.expires_at_ms = e.expires_at_ms;
   p.recipient = RecipientOf(e.envelope);
+  std::tie(p.held_sender, p.held_recipient) = HeldParties(e);
   if (cache_frame && q.cached < m_options.cached_frames_per_peer) {
     p.frame = std::make_shared<const Bytes>(protocol::EncodeDeliver(e.envelope));
     ++q.cached;

@@ -1,5 +1,8 @@
 #include "node/protocol/envelope.h"
 
+#include "node/common/aligned_bytes.h"
+#include "node/common/text.h"
+
 #include <chrono>
 #include <cstring>
 
@@ -94,24 +97,37 @@ Result<Sealed> SealEnvelope(const Keyring& keys, std::string_view recipient,
   return out;
 }
 
+Status CheckLifetime(const Header& h, uint64_t now_ms, uint64_t max_clock_skew_ms, uint64_t max_ttl_ms) {
+  if (max_ttl_ms == 0) return Status::Ok();
+  if (h.expires_at_ms - h.created_at_ms > max_ttl_ms + max_clock_skew_ms ||
+      h.expires_at_ms > now_ms + max_ttl_ms + max_clock_skew_ms)
+    return MakeError(Errc::kMalformed, "message lives until " + FormatUtc(h.expires_at_ms) + ", longer than the " +
+                                           std::to_string(max_ttl_ms / 3'600'000) + " h the federation allows");
+  return Status::Ok();
+}
+
 Result<EnvelopeView> ParseEnvelope(ByteView bytes, size_t max_bytes) {
   if (bytes.size() > max_bytes)
     return Reject(Errc::kOversized, "envelope of " + std::to_string(bytes.size()) +
                                         " bytes exceeds the limit of " + std::to_string(max_bytes));
-  flatbuffers::Verifier ev(bytes.data(), bytes.size());
+  // Both the envelope and the header nested in it start wherever their sender put them: each is
+  // read from an aligned copy when it is not aligned, and the views kept point into `bytes`.
+  AlignedBytes envelope(bytes);
+  flatbuffers::Verifier ev(envelope.data(), envelope.size());
   if (!ev.VerifyBuffer<wire::Envelope>(nullptr))
     return Reject(Errc::kMalformed, "envelope is not a valid Envelope FlatBuffer");
-  const wire::Envelope* env = flatbuffers::GetRoot<wire::Envelope>(bytes.data());
+  const wire::Envelope* env = flatbuffers::GetRoot<wire::Envelope>(envelope.data());
   EnvelopeView view;
-  view.header_bytes = ViewOf(env->header());
-  view.ciphertext = ViewOf(env->ciphertext());
-  view.signature = ViewOf(env->signature());
+  view.header_bytes = envelope.InOriginal(ViewOf(env->header()));
+  view.ciphertext = envelope.InOriginal(ViewOf(env->ciphertext()));
+  view.signature = envelope.InOriginal(ViewOf(env->signature()));
   if (view.header_bytes.empty()) return Reject(Errc::kMalformed, "envelope has no header");
   if (view.signature.size() != 64) return Reject(Errc::kMalformed, "signature must be 64 bytes");
-  flatbuffers::Verifier hv(view.header_bytes.data(), view.header_bytes.size());
+  AlignedBytes header(view.header_bytes);
+  flatbuffers::Verifier hv(header.data(), header.size());
   if (!hv.VerifyBuffer<wire::RoutingHeader>(nullptr))
     return Reject(Errc::kMalformed, "header is not a valid RoutingHeader FlatBuffer");
-  const wire::RoutingHeader* h = flatbuffers::GetRoot<wire::RoutingHeader>(view.header_bytes.data());
+  const wire::RoutingHeader* h = flatbuffers::GetRoot<wire::RoutingHeader>(header.data());
   Header& out = view.header;
   out.protocol_version = h->protocol_version();
   if (out.protocol_version != kProtocolVersion)
@@ -124,6 +140,9 @@ Result<EnvelopeView> ParseEnvelope(ByteView bytes, size_t max_bytes) {
   if (!h->recipient() || h->recipient()->size() == 0) return Reject(Errc::kMalformed, "recipient is missing");
   out.sender = h->sender()->str();
   out.recipient = h->recipient()->str();
+  // Member ids end up in logs, audit entries and JSON: text only, and short.
+  if (Status s = CheckText(out.sender, "sender", kMaxMemberIdBytes, Errc::kMalformed); !s) return s.error();
+  if (Status s = CheckText(out.recipient, "recipient", kMaxMemberIdBytes, Errc::kMalformed); !s) return s.error();
   out.kind = h->kind();
   if (out.kind == wire::MessageKind::Unspecified || out.kind > wire::MessageKind::MAX)
     return Reject(Errc::kMalformed, "message kind is unspecified or unknown");
@@ -162,6 +181,7 @@ Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptio
                                           " s in the future, beyond the clock-skew window");
   if (h.expires_at_ms <= options.now_ms)
     return Reject(Errc::kExpired, "message expired at " + FormatUtc(h.expires_at_ms));
+  if (Status s = CheckLifetime(h, options.now_ms, options.max_clock_skew_ms, options.max_ttl_ms); !s) return s.error();
   if (!keys.HoldsEncryptionKey(h.recipient_enc_key_id))
     return Reject(Errc::kUnknownRecipientKey, "message is encrypted to a key this node does not hold");
   const crypto::SymmetricKey* pair = keys.InboundKeyFor(h.sender, h.sender_enc_key_id, h.recipient_enc_key_id);

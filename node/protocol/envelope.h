@@ -17,6 +17,7 @@ namespace tracenet::protocol {
 
 inline constexpr uint16_t kProtocolVersion = 1;
 inline constexpr size_t kMessageIdBytes = 16;
+inline constexpr size_t kMaxMemberIdBytes = 64;  // a member id in a routing header
 
 struct Header {
   uint16_t protocol_version = 0;
@@ -69,10 +70,17 @@ Result<EnvelopeView> ParseEnvelope(ByteView bytes, size_t max_bytes);
 // The exact bytes the Ed25519 signature covers.
 Bytes SigningInput(ByteView header_bytes, ByteView ciphertext);
 
+// Refuses a lifetime (created -> expires) longer than `max_ttl_ms`, or an expiry beyond
+// now + `max_ttl_ms` (each with the clock-skew allowance); 0 allows any.
+Status CheckLifetime(const Header& h, uint64_t now_ms, uint64_t max_clock_skew_ms, uint64_t max_ttl_ms);
+
 struct OpenOptions {
   uint64_t now_ms = 0;
   uint64_t max_clock_skew_ms = 5 * 60 * 1000;
   size_t max_bytes = 1 << 20;
+  // The longest lifetime a sender may give a message (0: no limit). Message ids are remembered
+  // until expiry to refuse replays, so the sender must not choose how long that is.
+  uint64_t max_ttl_ms = 0;
 };
 
 // Everything a final recipient checks, in order: structure, recipient, sender and its key,

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -65,6 +66,31 @@ class Keyring {
   // (peer id, sender encryption key id, own encryption key id) -> pair key, for every valid pair.
   std::map<std::tuple<std::string, crypto::KeyId, crypto::KeyId>, crypto::SymmetricKey, std::less<>> m_inbound_all;
   std::vector<crypto::KeyId> m_own_enc_ids;
+};
+
+// The keyring in force, read by every thread (the loop, its work pool, API callers sealing a
+// submission, the ZAP handler) and replaced whole when the directory changes. A Keyring is
+// immutable once created; a reader takes a reference to the current one under a short lock and
+// uses it for as long as it needs, so a replacement never changes or frees what a reader holds.
+// Thread-safety: all members may be called from any thread.
+class KeyringHolder {
+ public:
+  explicit KeyringHolder(std::shared_ptr<const Keyring> keys) : m_keys(std::move(keys)) {}
+  std::shared_ptr<const Keyring> Get() const {
+    std::lock_guard lock(m_mutex);
+    return m_keys;
+  }
+  void Set(std::shared_ptr<const Keyring> keys) {
+    {
+      std::lock_guard lock(m_mutex);
+      m_keys.swap(keys);
+    }
+    // The previous keyring is released here, outside the lock (its last reader may be elsewhere).
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::shared_ptr<const Keyring> m_keys;
 };
 
 }  // namespace tracenet::protocol

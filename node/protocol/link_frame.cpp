@@ -1,5 +1,7 @@
 #include "node/protocol/link_frame.h"
 
+#include "node/common/aligned_bytes.h"
+
 #include "node/crypto/primitives.h"
 
 namespace tracenet::protocol {
@@ -84,14 +86,15 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
   if (bytes.size() > max_bytes)
     return MakeError(Errc::kOversized, "frame of " + std::to_string(bytes.size()) +
                                            " bytes exceeds the limit of " + std::to_string(max_bytes));
-  flatbuffers::Verifier v(bytes.data(), bytes.size());
+  AlignedBytes aligned(bytes);  // views returned below point into `bytes`, never the copy
+  flatbuffers::Verifier v(aligned.data(), aligned.size());
   if (!v.VerifyBuffer<wire::LinkFrame>(nullptr))
     return MakeError(Errc::kMalformed, "frame is not a valid LinkFrame FlatBuffer");
-  const wire::LinkFrame* frame = flatbuffers::GetRoot<wire::LinkFrame>(bytes.data());
+  const wire::LinkFrame* frame = flatbuffers::GetRoot<wire::LinkFrame>(aligned.data());
   if (const wire::Deliver* d = frame->body_as_Deliver()) {
     if (!d->envelope() || d->envelope()->size() == 0)
       return MakeError(Errc::kMalformed, "Deliver frame carries no envelope");
-    return LinkFrameView(DeliverFrame{ByteView(d->envelope()->data(), d->envelope()->size())});
+    return LinkFrameView(DeliverFrame{aligned.InOriginal(ByteView(d->envelope()->data(), d->envelope()->size()))});
   }
   if (const wire::HopAck* a = frame->body_as_HopAck()) {
     if (!a->message_id() || a->message_id()->size() != 16)
@@ -110,7 +113,8 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
   if (const wire::DirectoryUpdate* u = frame->body_as_DirectoryUpdate()) {
     if (!u->directory() || u->directory()->size() == 0)
       return MakeError(Errc::kMalformed, "DirectoryUpdate frame carries no directory");
-    return LinkFrameView(DirectoryUpdateFrame{ByteView(u->directory()->data(), u->directory()->size())});
+    return LinkFrameView(
+        DirectoryUpdateFrame{aligned.InOriginal(ByteView(u->directory()->data(), u->directory()->size()))});
   }
   if (const wire::DirectoryRequest* r = frame->body_as_DirectoryRequest())
     return LinkFrameView(DirectoryRequestFrame{r->have_version()});

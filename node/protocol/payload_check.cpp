@@ -1,9 +1,10 @@
 #include "node/protocol/payload_check.h"
 
+#include "node/common/aligned_bytes.h"
 #include "node/protocol/photo_rules.h"
+#include "node/protocol/text_fields.h"
 
 namespace tracenet::protocol {
-
 
 namespace {
 
@@ -107,9 +108,41 @@ Status CheckStolen(wire::MessageKind kind, ByteView payload) {
   }
 }
 
+// The schema type of each kind's payload, for the text check.
+const flatbuffers::TypeTable* TypeOf(wire::MessageKind kind) {
+  switch (kind) {
+    case wire::MessageKind::TraceRequest: return wire::TraceRequest::MiniReflectTypeTable();
+    case wire::MessageKind::TraceAcknowledgement: return wire::TraceAcknowledgement::MiniReflectTypeTable();
+    case wire::MessageKind::TraceAcknowledgementBatch: return wire::TraceAcknowledgementBatch::MiniReflectTypeTable();
+    case wire::MessageKind::TraceResponse: return wire::TraceResponse::MiniReflectTypeTable();
+    case wire::MessageKind::DeliveryReceipt: return wire::DeliveryReceipt::MiniReflectTypeTable();
+    case wire::MessageKind::Error: return wire::Error::MiniReflectTypeTable();
+    case wire::MessageKind::TraceFollowUp: return wire::TraceFollowUp::MiniReflectTypeTable();
+    case wire::MessageKind::StolenPublish: return wire::StolenPublish::MiniReflectTypeTable();
+    case wire::MessageKind::StolenSearch: return wire::StolenSearch::MiniReflectTypeTable();
+    case wire::MessageKind::StolenSearchAnswer: return wire::StolenSearchAnswer::MiniReflectTypeTable();
+    case wire::MessageKind::StolenHitNotice: return wire::StolenHitNotice::MiniReflectTypeTable();
+    case wire::MessageKind::StolenHitDecision: return wire::StolenHitDecision::MiniReflectTypeTable();
+    case wire::MessageKind::Unspecified: break;
+  }
+  return nullptr;
+}
+
+Status CheckStructure(wire::MessageKind kind, ByteView payload);
+
 }  // namespace
 
 Status CheckPayload(wire::MessageKind kind, ByteView payload) {
+  AlignedBytes aligned(payload);  // a copy only when `payload` is not aligned (the node's are)
+  if (Status s = CheckStructure(kind, aligned.view()); !s) return s;
+  // Every string of every kind, at any depth: a hostile member's text must not reach a log,
+  // a JSON document or a screen as anything but valid, printable UTF-8.
+  return CheckTextFields(aligned.data(), TypeOf(kind));
+}
+
+namespace {
+
+Status CheckStructure(wire::MessageKind kind, ByteView payload) {
   switch (kind) {
     case wire::MessageKind::TraceRequest: {
       auto* r = Verified<wire::TraceRequest>(payload);
@@ -163,5 +196,7 @@ Status CheckPayload(wire::MessageKind kind, ByteView payload) {
   }
   return Invalid("unknown message kind");
 }
+
+}  // namespace
 
 }  // namespace tracenet::protocol

@@ -11,6 +11,8 @@ namespace tracenet::protocol {
 
 inline constexpr size_t kMaxFollowUpText = 4096;  // a cancellation reason, a question or an answer
 
+// Checks an aligned copy when `payload` is not 8-byte aligned. Callers that then read the
+// payload in place must hold it aligned themselves (a Bytes buffer is; see AlignedBytes).
 Status CheckPayload(wire::MessageKind kind, ByteView payload);
 
 }  // namespace tracenet::protocol

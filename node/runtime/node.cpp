@@ -15,8 +15,6 @@ namespace tracenet::runtime {
 namespace {
 constexpr uint64_t kSweepIntervalMs = 1000;
 constexpr uint64_t kMapReleaseIntervalMs = 1000;
-
-bool IsStorageFailure(const Error& e) { return e.code == Errc::kIo || store::IsMapFull(e); }
 }  // namespace
 
 Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
@@ -48,7 +46,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   auto keys = protocol::Keyring::Create(config.id, node->m_identity, peers, node->m_previous_enc);
   if (!keys) return keys.error();
   node->m_keys = *keys;
-  node->m_shared_keys = *keys;
+  node->m_shared_keys.Set(*keys);
 
   trace::TraceOptions trace_options;
   trace_options.self_id = config.id;
@@ -61,17 +59,26 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
     spdlog::warn("event=no_registry reason=\"[registry] adapter is none; incoming traces wait for a responder\"");
   trace_options.review = {config.review_hold_by_default, config.review_hold_for};
   trace_options.point_of_contact = config.point_of_contact.empty() ? config.id : config.point_of_contact;
+  trace_options.is_hub = [raw = node.get()](const std::string& member) {
+    const protocol::PeerKeys* peer = raw->m_keys->FindPeer(member);  // the loop's keyring: called on the loop
+    return peer && peer->role == "hub";
+  };
   node->m_trace = std::make_unique<trace::TraceService>(*node->m_store, node->m_identity.storage_key,
                                                         node->m_clock, trace_options);
   node->m_audit = std::make_unique<audit::AuditLog>(*node->m_store, node->m_identity);
   node->m_trace->SetAudit(node->m_audit.get());
   node->m_users = std::make_unique<users::UserStore>(*node->m_store);
+  node->m_quarantine = std::make_unique<store::QuarantineStore>(*node->m_store);
   messaging::MessengerOptions mo;
   mo.max_message_bytes = config.max_message_bytes;
   mo.clock_skew_ms = config.clock_skew_seconds * 1000;
   mo.message_ttl_ms = config.message_ttl_seconds ? config.message_ttl_seconds * 1000 : config.message_ttl_hours * 3600 * 1000;
   mo.max_outbox = config.max_outbox;
   mo.resident_per_peer = config.resident_messages_per_peer;
+  mo.self_role = config.role == "hub" ? "hub" : "national";
+  mo.relay_limits = {config.held_per_sender, config.held_per_recipient};
+  node->m_own_ttl_ms = mo.message_ttl_ms;
+  mo.max_accepted_ttl_ms = node->AcceptedTtlMs();
   if (Status s = node->OpenStolen(); !s) return s.error();
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
                                                              node->m_counters, *node->m_dispatch);
@@ -229,6 +236,30 @@ Result<std::vector<store::DeadLetter>> Node::DeadLetters(size_t limit) {
   });
   if (!s) return s.error();
   return letters;
+}
+
+Result<std::vector<store::QuarantineEntry>> Node::Quarantined(size_t limit) {
+  std::vector<store::QuarantineEntry> entries;
+  Status s = m_store->env().Read([&](store::Txn& txn) -> Status {
+    auto list = m_quarantine->List(txn, limit);
+    if (!list) return list.error();
+    entries = std::move(list.value());
+    return Status::Ok();
+  });
+  if (!s) return s.error();
+  return entries;
+}
+
+Result<std::optional<store::QuarantineEntry>> Node::QuarantinedEntry(uint64_t seq) {
+  std::optional<store::QuarantineEntry> entry;
+  Status s = m_store->env().Read([&](store::Txn& txn) -> Status {
+    auto found = m_quarantine->Get(txn, seq);
+    if (!found) return found.error();
+    entry = std::move(found.value());
+    return Status::Ok();
+  });
+  if (!s) return s.error();
+  return entry;
 }
 
 Status Node::ResendDeadLetter(ByteView message_id) {
@@ -400,9 +431,15 @@ Status Node::Run(const std::atomic<bool>& stop) {
   return Status::Ok();
 }
 
-std::shared_ptr<const protocol::Keyring> Node::Keys() const {
-  std::lock_guard lock(m_keys_mutex);
-  return m_shared_keys;
+std::shared_ptr<const protocol::Keyring> Node::Keys() const { return m_shared_keys.Get(); }
+
+uint64_t Node::AcceptedTtlMs() const {
+  // The federation's default lifetime (the directory's policy, or the protocol's 30 days), or
+  // this node's own when it is longer: no sender chooses how long this node remembers an id.
+  uint64_t federation = uint64_t{720} * 3'600'000;
+  if (m_directory && m_directory->current().policy.default_ttl_hours > 0)
+    federation = m_directory->current().policy.default_ttl_hours * 3'600'000;
+  return std::max(federation, m_own_ttl_ms);
 }
 
 DirectoryStatus Node::directory_status() const {
@@ -415,10 +452,8 @@ Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
   if (!keys) return keys.error();
   m_keys = *keys;
   m_messenger->SetKeys(m_keys);
-  {
-    std::lock_guard lock(m_keys_mutex);
-    m_shared_keys = m_keys;
-  }
+  m_messenger->SetMaxAcceptedTtl(AcceptedTtlMs());
+  m_shared_keys.Set(m_keys);
   std::map<std::string, std::pair<std::string, crypto::PublicKey32>> wanted;
   for (const protocol::PeerKeys& p : peers)
     if (!p.endpoint.empty()) wanted[p.id] = {p.endpoint, p.transport_public};
@@ -513,78 +548,6 @@ std::string Node::Route(const std::string& recipient, const std::string& arrived
     if (fallback.empty()) fallback = hub;
   }
   return fallback.empty() ? recipient : fallback;
-}
-
-void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
-                        std::vector<std::shared_ptr<Command>>& commands, std::vector<LookupOutcome>& lookups,
-                        bool sweep) {
-  std::vector<messaging::HopReply> replies;
-  std::vector<Status> results(commands.size());
-  std::vector<messaging::PreparedFrame> prepared = m_messenger->PrepareAll(frames, *m_crypto_pool);
-  auto write_started = std::chrono::steady_clock::now();
-  Status committed = m_store->env().Write([&](store::Txn& txn) -> Status {
-    // Write() may run this again after growing the map: start from a clean slate each time.
-    replies.clear();
-    m_messenger->AbortBatch();
-    m_trace->AbortBatch();
-    m_audit->Discard();
-    for (const messaging::PreparedFrame& frame : prepared)
-      if (Status s = m_messenger->HandleFrame(txn, frame, replies); !s) return s;
-    m_messenger->CustodyReceipts(replies);
-    for (size_t i = 0; i < commands.size(); ++i) {
-      results[i] = commands[i]->apply(txn);
-      if (!results[i] && IsStorageFailure(results[i].error())) return results[i];
-    }
-    for (const LookupOutcome& outcome : lookups)
-      if (Status s = m_trace->ApplyLookup(txn, outcome.job, outcome.findings); !s) return s;
-    if (Status s = m_trace->SendAcknowledgements(txn); !s) return s;
-    // Expiry may queue messages (a hub's non-delivery notices): before the batch's sealing.
-    if (sweep) {
-      if (Status s = m_messenger->ExpireOutbox(txn); !s) return s;
-      if (Status s = m_messenger->RerouteStranded(txn); !s) return s;
-    }
-    if (Status s = m_messenger->FinishBatch(txn, *m_crypto_pool); !s) return s;
-    if (sweep) {
-      auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);
-      if (!pruned) return pruned.error();
-    }
-    if (Status s = m_trace->FinishBatch(txn); !s) return s;
-    return m_audit->Flush(txn);  // last: every event of the batch, one signed checkpoint
-  });
-  if (!committed) {
-    ++m_counters.commit_failures;
-    spdlog::error("event=commit_failed frames={} commands={} reason=\"{}\"", frames.size(), commands.size(),
-                  committed.error().message);
-    m_messenger->AbortBatch();
-    m_trace->AbortBatch();
-    m_audit->Discard();
-    for (auto& command : commands) command->done.set_value(committed);
-    for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);  // not its fault
-    return;  // no acks: senders keep their copies and retry
-  }
-  ++m_counters.batches_committed;
-  m_counters.commit_latency.Observe(static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - write_started).count()));
-  m_messenger->CommitBatch();
-  for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
-  for (LookupOutcome& outcome : lookups)
-    if (!outcome.findings) {
-      // A lookup that keeps failing (a record that hangs or crashes the adapter) is retried
-      // less and less often, so it cannot keep knocking out the lookups that share its adapter
-      // process: retry_ms doubled per failure, up to 64 times, with jitter.
-      uint64_t delay = m_lookup_retry_ms << std::min<uint32_t>(outcome.job.failures, 6);
-      delay += randombytes_uniform(static_cast<uint32_t>(std::min<uint64_t>(delay / 4 + 1, UINT32_MAX)));
-      ++outcome.job.failures;
-      m_registry->Enqueue(std::move(outcome.job), delay);
-    }
-  for (messaging::HopReply& reply : replies) {
-    Status s = reply.via_listener ? m_links->Reply(reply.routing_id, reply.frame)
-                                            : m_links->SendToPeer(reply.peer, reply.frame);
-    if (!s)
-      spdlog::warn("event=hop_ack_not_sent peer={} reason=\"{}\" note=\"the sender will retry and get a duplicate ack\"",
-                   reply.peer, s.error().message);
-  }
-  for (size_t i = 0; i < commands.size(); ++i) commands[i]->done.set_value(results[i]);
 }
 
 }  // namespace tracenet::runtime

@@ -20,6 +20,7 @@
 #include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
 #include "node/trace/trace_service.h"
+#include "node/store/quarantine_store.h"
 #include "node/users/user_store.h"
 #include "node/transport/links.h"
 #include "node/transport/zap_handler.h"
@@ -58,6 +59,9 @@ class Node {
   Result<std::vector<store::DeadLetter>> DeadLetters(size_t limit);
   // Durable before acknowledged: returns once the message is back in the committed outbox.
   Status ResendDeadLetter(ByteView message_id);
+  // Frames refused because applying them failed, newest first (at most `limit`), and one of them.
+  Result<std::vector<store::QuarantineEntry>> Quarantined(size_t limit);
+  Result<std::optional<store::QuarantineEntry>> QuarantinedEntry(uint64_t seq);
   // Local users of the API (node/users): adding one returns its token, shown once.
   Result<std::string> CreateUser(const std::string& name, users::Role role, const std::string& by);
   Status RevokeUser(const std::string& name, const std::string& by);
@@ -106,8 +110,12 @@ class Node {
   };
   Node() = default;
   void Wake();
+  // One turn of the loop in one transaction (node_batch.cpp).
   void ProcessBatch(std::vector<transport::InboundFrame>& frames, std::vector<std::shared_ptr<Command>>& commands,
                     std::vector<LookupOutcome>& lookups, bool sweep);
+  // Refuses a frame whose application failed and keeps it for the operator.
+  Status QuarantineFrame(store::Txn& txn, const messaging::PreparedFrame& frame, const Error& why,
+                         std::vector<messaging::HopReply>& replies);
   Status RunCommand(const std::function<Status(store::Txn&)>& apply);
   // Puts a new set of peers in force: keys for sealing, opening and the ZAP handler, and links
   // (dialling new endpoints, dropping members no longer listed). Loop thread only.
@@ -128,14 +136,15 @@ class Node {
   std::optional<crypto::PublicKey32> SignKeyOf(const std::string& member) const;
   // The keyring, for threads other than the loop's.
   std::shared_ptr<const protocol::Keyring> Keys() const;
+  // The longest message lifetime this node accepts from others.
+  uint64_t AcceptedTtlMs() const;
 
   config::NodeConfig m_config;
   SystemClock m_clock;
   crypto::Identity m_identity;
   std::vector<crypto::BoxSecret> m_previous_enc;  // from keys_dir/previous/, during a rotation
   std::shared_ptr<const protocol::Keyring> m_keys;  // the loop's copy
-  mutable std::mutex m_keys_mutex;                  // guards m_shared_keys, read by the ZAP and API threads
-  std::shared_ptr<const protocol::Keyring> m_shared_keys;
+  protocol::KeyringHolder m_shared_keys{nullptr};   // the same, for the ZAP and API threads
   std::unique_ptr<DirectorySource> m_directory;
   DirectoryStatus m_directory_status;               // under m_status_mutex
   std::map<std::string, std::pair<std::string, crypto::PublicKey32>> m_dialled;  // id -> endpoint, server key
@@ -145,6 +154,7 @@ class Node {
   std::unique_ptr<audit::AuditLog> m_audit;
   std::unique_ptr<trace::TraceService> m_trace;
   std::unique_ptr<users::UserStore> m_users;
+  std::unique_ptr<store::QuarantineStore> m_quarantine;
   std::unique_ptr<stolen::MemberStolenService> m_stolen_member;
   std::unique_ptr<stolen::HubIndexService> m_stolen_hub;  // hubs only
   std::unique_ptr<DeliveryDispatch> m_dispatch;
@@ -154,6 +164,7 @@ class Node {
   std::unique_ptr<transport::Links> m_links;
   std::unique_ptr<RegistryWorker> m_registry;
   uint64_t m_lookup_retry_ms = 5000;  // [registry] retry_ms
+  uint64_t m_own_ttl_ms = 0;          // [limits] message_ttl_*
   std::unique_ptr<WorkPool> m_crypto_pool;
   std::string m_bound_endpoint;
   int m_wake_fd = -1;

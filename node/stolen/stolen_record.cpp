@@ -1,6 +1,6 @@
 #include "node/stolen/stolen_record.h"
 
-#include <utf8proc.h>
+#include "node/common/text.h"
 
 #include <array>
 #include <utility>
@@ -13,18 +13,6 @@ namespace {
 
 constexpr uint8_t kRecordVersion = 2;  // 2: version_ms
 
-bool ValidUtf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
-    p += n;
-    left -= n;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -38,7 +26,7 @@ Status ValidateRecord(const StolenRecord& r) {
     size_t limit = std::string_view(name) == "remarks" ? kMaxRemarksBytes : kMaxFieldBytes;
     if (value->size() > limit)
       return MakeError(Errc::kInvalidArgument, std::string(name) + " is longer than " + std::to_string(limit) + " bytes");
-    if (!ValidUtf8(*value)) return MakeError(Errc::kInvalidArgument, std::string(name) + " is not valid UTF-8");
+    if (!IsValidUtf8(*value)) return MakeError(Errc::kInvalidArgument, std::string(name) + " is not valid UTF-8");
   }
   if (r.owner.empty()) return MakeError(Errc::kInvalidArgument, "owner is required");
   if (r.owner_ref.empty()) return MakeError(Errc::kInvalidArgument, "owner_ref is required");

@@ -1,5 +1,7 @@
 #include "node/stolen_exchange/hub_index_service.h"
 
+#include "node/common/json_text.h"
+
 #include <spdlog/spdlog.h>
 
 #include "node/protocol/envelope.h"
@@ -139,7 +141,7 @@ Status HubIndexService::OnSearch(store::Txn& txn, const protocol::Opened& messag
 Status HubIndexService::Log(store::Txn& txn, Json entry) {
   uint64_t seq = 1;
   if (auto last = txn.LastKey(m_store.table("stolen_search_log"))) seq = store::U64FromKey(*last) + 1;
-  return txn.Append(m_store.table("stolen_search_log"), store::U64Key(seq), AsBytes(entry.dump()));
+  return txn.Append(m_store.table("stolen_search_log"), store::U64Key(seq), AsBytes(DumpJson(entry)));
 }
 
 Result<Json> HubIndexService::SearchLog(store::Txn& txn, size_t limit) const {

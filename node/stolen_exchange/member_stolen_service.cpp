@@ -1,5 +1,7 @@
 #include "node/stolen_exchange/member_stolen_service.h"
 
+#include "node/common/json_text.h"
+
 #include <spdlog/spdlog.h>
 
 #include "node/protocol/envelope.h"
@@ -276,7 +278,7 @@ Result<std::optional<Json>> MemberStolenService::ReadJson(store::Txn& txn, const
 }
 
 Status MemberStolenService::WriteJson(store::Txn& txn, const char* table, const std::string& key, const Json& value) {
-  return txn.Put(m_store.table(table), Key(key), AsBytes(value.dump()));
+  return txn.Put(m_store.table(table), Key(key), AsBytes(DumpJson(value)));
 }
 
 }  // namespace tracenet::stolen

@@ -1,5 +1,7 @@
 #include "node/stolen_exchange/stolen_json.h"
 
+#include "node/common/json_text.h"
+
 #include <array>
 
 namespace tracenet::stolen {
@@ -72,7 +74,7 @@ Result<wire::StolenSearchT> SearchFromJson(const Json& body) {
       if (what == "make") s.narrow_by_make = true;
       else if (what == "calibre") s.narrow_by_calibre = true;
       else if (what == "type") s.narrow_by_type = true;
-      else return Invalid("narrow_by takes make, calibre and type, not " + n.dump());
+      else return Invalid("narrow_by takes make, calibre and type, not " + DumpJson(n));
     }
   }
   if (body.contains("approximate")) {

@@ -100,7 +100,16 @@ Status Env::Write(const std::function<Status(Txn&)>& fn) {
       int rc = mdb_txn_begin(m_env, nullptr, 0, &raw);
       if (rc != 0) return LmdbError(rc, "begin write");
       Txn txn(raw, true);
-      Status s = fn(txn);
+      Status s = Status::Ok();
+      // An exception must not leave the one write transaction open (every later write would
+      // wait for it forever): it aborts the transaction like any failure.
+      try {
+        s = fn(txn);
+      } catch (const std::exception& e) {
+        s = MakeError(Errc::kInternal, std::string("exception inside a write transaction: ") + e.what());
+      } catch (...) {
+        s = MakeError(Errc::kInternal, "unknown exception inside a write transaction");
+      }
       if (!s) {
         mdb_txn_abort(raw);
         if (!IsMapFull(s.error())) return s;
@@ -158,9 +167,13 @@ Status Env::Read(const std::function<Status(Txn&)>& fn) const {
   int rc = mdb_txn_begin(m_env, nullptr, MDB_RDONLY, &raw);
   if (rc != 0) return LmdbError(rc, "begin read");
   Txn txn(raw, false);
-  Status s = fn(txn);
-  mdb_txn_abort(raw);
-  return s;
+  // Ends the snapshot however `fn` leaves (an exception would otherwise pin its pages and hold
+  // a reader slot for the life of the process).
+  struct Abort {
+    MDB_txn* txn;
+    ~Abort() { mdb_txn_abort(txn); }
+  } abort_at_exit{raw};
+  return fn(txn);
 }
 
 std::optional<ByteView> Txn::Get(const Table& t, ByteView key) const {

@@ -23,6 +23,7 @@
 //   dead_letters  16-byte message id        -> DeadLetter   messages that expired undelivered or were
 //                                                           refused for good; kept until resent
 //   outbox_by_peer peer ++ 0 ++ u64 BE seq  -> empty        one next hop's outbox entries in order
+//   quarantine, quarantine_by_id             frames refused while being applied (quarantine_store.h)
 // Thread-safety: as Env.
 #pragma once
 

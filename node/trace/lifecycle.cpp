@@ -11,7 +11,7 @@ constexpr std::array<std::pair<std::string_view, int>, 12> kRanks{{
     {state::kSent, 2},
     {state::kDelivered, 3},
     {state::kAcknowledged, 4},
-    {state::kAnswered, 6},
+    {state::kAnswered, 7},  // above undeliverable: a real answer replaces a non-delivery notice
     {state::kUndeliverable, 6},
     {state::kReceived, 1},
     {state::kAwaitingRegistry, 4},

@@ -105,8 +105,7 @@ Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
   return p.case_id;
 }
 
-Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message,
-                                messaging::Outgoing& out) {
+Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing&) {
   switch (message.header.kind) {
     case wire::MessageKind::TraceRequest: return OnRequest(txn, message);
     case wire::MessageKind::TraceAcknowledgement: {
@@ -193,12 +192,19 @@ Status TraceService::SendAcknowledgements(store::Txn& txn) {
 }
 
 Result<CaseRecord*> TraceService::CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender,
-                                          std::string_view what) {
+                                          std::string_view what, local::CaseDirection direction) {
   auto record = m_cases.Edit(txn, case_id);
   if (!record) return record.error();
   if (!*record || (*record)->peer != sender) {
     m_log_limiter.Warn("unmatched:" + sender, "event=unmatched_{} peer={} case={} reason=\"no case with this peer\"",
                        what, sender, ShortId(case_id));
+    return static_cast<CaseRecord*>(nullptr);
+  }
+  if (direction != local::CaseDirection::Unspecified && (*record)->direction != direction) {
+    // e.g. an "answer" to the trace the sender itself asked this node: it must not overwrite
+    // this node's own answer (schema/README.md §12).
+    m_log_limiter.Warn("wrong_side:" + sender, "event=refused_{} peer={} case={} reason=\"the case runs the other "
+                       "way: {} may not send this about it\"", what, sender, ShortId(case_id), sender);
     return static_cast<CaseRecord*>(nullptr);
   }
   return record;
@@ -212,7 +218,7 @@ Status TraceService::SaveWithMessage(store::Txn& txn, const CaseRecord& record, 
 Status TraceService::ApplyAcknowledgement(store::Txn& txn, const std::string& sender,
                                           const wire::TraceAcknowledgement& ack, ByteView document, ByteView message_id) {
   ByteView case_id(ack.request_message_id()->data(), ack.request_message_id()->size());
-  auto record = CaseFor(txn, case_id, sender, "acknowledgement");
+  auto record = CaseFor(txn, case_id, sender, "acknowledgement", local::CaseDirection::Outgoing);
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
@@ -228,7 +234,7 @@ Status TraceService::ApplyAcknowledgement(store::Txn& txn, const std::string& se
 Status TraceService::OnResponse(store::Txn& txn, const protocol::Opened& message) {
   const auto* response = Root<wire::TraceResponse>(message.payload);
   ByteView case_id(response->request_message_id()->data(), response->request_message_id()->size());
-  auto record = CaseFor(txn, case_id, message.header.sender, "response");
+  auto record = CaseFor(txn, case_id, message.header.sender, "response", local::CaseDirection::Outgoing);
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
@@ -260,6 +266,8 @@ Status TraceService::ApplyReceiptEntry(store::Txn& txn, const std::string& sende
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
   if (Bytes(receipted.begin(), receipted.end()) == r.case_id) {
+    // The request is the sender's own message on an incoming case: nothing of ours to confirm.
+    if (r.direction != local::CaseDirection::Outgoing) return Status::Ok();
     if (Bytes(hash.begin(), hash.end()) != r.request_envelope_hash) {
       Record(r, "receipt_mismatch", "receipt from " + sender + " names different envelope bytes than were sent");
     } else {
@@ -286,9 +294,12 @@ Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
   if (r.peer == message.header.sender) {
     Record(r, "error", report);
   } else if (r.direction == local::CaseDirection::Outgoing && error->code() == wire::ErrorCode::Expired &&
-             Bytes(about.begin(), about.end()) == r.case_id) {
-    // A hub's signed non-delivery notice for our request: it names the message id only this
-    // node, the hubs and the recipient know, and it is signed by the hub that held it.
+             Bytes(about.begin(), about.end()) == r.case_id && !r.custody_hub.empty() &&
+             m_options.is_hub && m_options.is_hub(message.header.sender)) {
+    // A hub's signed non-delivery notice for our request, which a hub took custody of: from the
+    // hub that signed custody or one further along the route (which this node cannot tell
+    // apart). A member that is not a hub cannot mark another's case undeliverable, and an
+    // answer that arrives later still wins (lifecycle ranks).
     Record(r, state::kUndeliverable, "non-delivery notice: " + report);
   } else {
     m_log_limiter.Warn("unmatched:" + message.header.sender, "event=unmatched_error peer={} case={}",
@@ -305,6 +316,7 @@ Status TraceService::OnHopAccepted(store::Txn& txn, ByteView message_id, const s
   auto record = m_cases.Edit(txn, *case_id);
   if (!record) return record.error();
   if (!*record || (*record)->direction != local::CaseDirection::Outgoing) return Status::Ok();
+  if (!custody.empty()) (*record)->custody_hub = peer;  // a hub's signed custody receipt
   Record(**record, state::kSent, "sent: " + peer + " took custody" + (custody.empty() ? "" : " (" + custody + ")"));
   return m_cases.Update(txn, **record);
 }

@@ -28,6 +28,9 @@ struct TraceOptions {
   bool registry_lookups = true;  // false (no registry adapter): every request waits for a responder
   ReviewPolicy review;           // which requesting states' answers are held as drafts for review
   std::string point_of_contact;
+  // Whether a member is a hub in the directory in force: only a hub may tell this node that a
+  // request it carried expired undelivered. Called on the node loop thread.
+  std::function<bool(const std::string& member)> is_hub;
 };
 
 struct LookupJob {
@@ -112,7 +115,10 @@ class TraceService final : public messaging::DeliveryHandler {
   Status ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted, ByteView hash,
                            uint64_t received_at_ms);
   // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.
-  Result<CaseRecord*> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender, std::string_view what);
+  // The case `case_id` when its peer is `sender` and, unless `direction` is Unspecified, it runs
+  // in that direction at this node; null (logged, rate-limited) otherwise.
+  Result<CaseRecord*> CaseFor(store::Txn& txn, ByteView case_id, const std::string& sender, std::string_view what,
+                              local::CaseDirection direction = local::CaseDirection::Unspecified);
   // Adds a timeline event (and an audit event; `actor` defaults to this node).
   void Record(CaseRecord& record, std::string_view event, std::string detail, const std::string& actor = "");
   // Sends `response` to the requester of `r` and records it as answered (`how`).

@@ -12,7 +12,8 @@ namespace {
 constexpr int kZapDomainOption = 93;  // ZMQ_ZAP_ENFORCE_DOMAIN (draft API; set when available)
 
 void SetCurveKey(zmq::socket_t& s, int option, const crypto::PublicKey32& key) {
-  s.setsockopt(option, key.data(), key.size());
+  // The option is chosen at run time, so cppzmq's typed sockopt::* cannot name it.
+  if (zmq_setsockopt(s.handle(), option, key.data(), key.size()) != 0) throw zmq::error_t();
 }
 }  // namespace
 
@@ -43,7 +44,7 @@ Result<std::string> Links::Listen(const std::string& endpoint) {
   ConfigureCommon(s);
   s.set(zmq::sockopt::router_mandatory, 1);
   s.set(zmq::sockopt::curve_server, 1);
-  s.setsockopt(ZMQ_CURVE_SECRETKEY, m_identity.transport_secret.data(), 32);
+  s.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(m_identity.transport_secret.data(), 32));
   s.set(zmq::sockopt::zap_domain, "tracenet");
   int enforce = 1;
   zmq_setsockopt(s.handle(), kZapDomainOption, &enforce, sizeof enforce);  // ignored if absent
@@ -67,7 +68,7 @@ void Links::AddPeer(const std::string& peer_id, const std::string& endpoint,
   s.set(zmq::sockopt::reconnect_ivl_max, m_limits.reconnect_max_ms);
   SetCurveKey(s, ZMQ_CURVE_SERVERKEY, server_key);
   SetCurveKey(s, ZMQ_CURVE_PUBLICKEY, m_identity.pub.transport_public);
-  s.setsockopt(ZMQ_CURVE_SECRETKEY, m_identity.transport_secret.data(), 32);
+  s.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(m_identity.transport_secret.data(), 32));
   // inproc names are per ZeroMQ context, which several Links may share: number them process-wide.
   static std::atomic<uint64_t> monitors{0};
   std::string monitor_endpoint = "inproc://tracenet-monitor-" + std::to_string(++monitors);

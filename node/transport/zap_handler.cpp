@@ -10,7 +10,7 @@
 namespace tracenet::transport {
 
 ZapHandler::ZapHandler(zmq::context_t& context, AdmitFn admit)
-    : m_context(context), m_admit(std::move(admit)), m_socket(context, zmq::socket_type::rep) {
+    : m_admit(std::move(admit)), m_socket(context, zmq::socket_type::rep) {
   m_socket.set(zmq::sockopt::linger, 0);
   m_socket.set(zmq::sockopt::rcvtimeo, 100);  // lets the thread notice m_stop
   // Bound here, in the constructor, so it exists before any CURVE socket binds or connects.

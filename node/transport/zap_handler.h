@@ -32,7 +32,6 @@ class ZapHandler {
 
  private:
   void Run();
-  zmq::context_t& m_context;
   AdmitFn m_admit;
   zmq::socket_t m_socket;
   std::atomic<bool> m_stop{false};

@@ -49,6 +49,11 @@ Result<std::string> UserStore::Create(store::Txn& txn, const std::string& name, 
                                       uint64_t now_ms) {
   if (!ValidName(name))
     return MakeError(Errc::kInvalidArgument, "a user name is 1 to 64 letters, digits, '.', '_' or '-'");
+  // Names the node itself writes in timelines and audit logs: a user named so would be
+  // indistinguishable from the operator's own token or from the node.
+  for (const char* reserved : {"operator", "node", "system"})
+    if (name == reserved)
+      return MakeError(Errc::kInvalidArgument, "\"" + name + "\" is reserved for the node itself; choose another user name");
   if (txn.Get(m_store.table("users"), NameKey(name)))
     return MakeError(Errc::kConflict, "there is already a user " + name + " (names are never reused)");
   uint8_t raw[32];

@@ -186,6 +186,8 @@ def main():
     c.call("POST", review, {"action": "approve"}, expect=409)
 
     c.call("GET", "/v1/dead-letters", expect=200)
+    c.call("GET", "/v1/quarantine", expect=200)
+    c.call("GET", "/v1/quarantine/999999", expect=404)
     c.call("POST", f"/v1/dead-letters/{unknown}/resend", expect=404)
     c.call("POST", "/v1/directory", {"signed_directory_hex": "zz"}, expect=400)
 

@@ -7,6 +7,7 @@
 #include <zmq.hpp>
 
 #include "federation_fixture.h"
+#include "test_peer.h"
 #include "node/crypto/identity.h"
 #include "node/crypto/primitives.h"
 #include "node/protocol/envelope.h"
@@ -23,35 +24,6 @@ std::vector<demo::NodeSpec> Specs() {
           {"USA-ATF", "USA", "generate", false, "\n[limits]\nmax_message_bytes = 65536\n"},
           {"EVIL-TEST", "XXX", ""}};  // laid out, never started: the test speaks for it
 }
-
-// A peer link driven by the test: CurveZMQ client with the given keys.
-class TestPeer {
- public:
-  TestPeer(const std::string& endpoint, const crypto::Identity& self, const crypto::PublicKey32& server_key)
-      : m_socket(m_context, zmq::socket_type::dealer) {
-    m_socket.set(zmq::sockopt::linger, 0);
-    m_socket.setsockopt(ZMQ_CURVE_SERVERKEY, server_key.data(), 32);
-    m_socket.setsockopt(ZMQ_CURVE_PUBLICKEY, self.pub.transport_public.data(), 32);
-    m_socket.setsockopt(ZMQ_CURVE_SECRETKEY, self.transport_secret.data(), 32);
-    m_socket.connect(endpoint);
-  }
-  // Sends one frame and waits (bounded) for the hop ack.
-  std::optional<protocol::HopAckFrame> Exchange(ByteView frame, int timeout_ms = 5000) {
-    m_socket.send(zmq::buffer(frame.data(), frame.size()), zmq::send_flags::none);
-    zmq::pollitem_t item{m_socket.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms)) <= 0) return std::nullopt;
-    zmq::message_t reply;
-    (void)m_socket.recv(reply);
-    auto decoded = protocol::DecodeLinkFrame(ByteView(static_cast<const uint8_t*>(reply.data()), reply.size()), 1 << 20);
-    if (!decoded) return std::nullopt;
-    return std::get<protocol::HopAckFrame>(*decoded);
-  }
-  std::optional<protocol::HopAckFrame> Deliver(ByteView envelope) { return Exchange(protocol::EncodeDeliver(envelope)); }
-
- private:
-  zmq::context_t m_context;
-  zmq::socket_t m_socket;
-};
 
 Bytes RequestPayload(const std::string& serial) {
   protocol::wire::TraceRequestT r;

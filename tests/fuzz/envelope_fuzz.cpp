@@ -1,6 +1,7 @@
 // Fuzz target for the decoders of outside bytes: link frames, envelopes (structure and full
 // open with real keys) and payloads of every kind. Must never crash, leak or read out of bounds.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 
 #include "node/crypto/primitives.h"
@@ -27,6 +28,14 @@ const protocol::Keyring& Keys() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ByteView bytes(data, size);
+  // The same bytes at an odd address, as a frame or a nested buffer may arrive: the decoders
+  // must read them without a misaligned load.
+  Bytes shifted(size + 3);
+  std::copy(data, data + size, shifted.begin() + 3);
+  ByteView odd(shifted.data() + 3, size);
+  if (auto frame = protocol::DecodeLinkFrame(odd, 1 << 20))
+    if (auto* deliver = std::get_if<protocol::DeliverFrame>(&*frame)) (void)protocol::ParseEnvelope(deliver->envelope, 1 << 20);
+  (void)protocol::ParseEnvelope(odd, 1 << 20);
   if (auto frame = protocol::DecodeLinkFrame(bytes, 1 << 20)) {
     if (auto* deliver = std::get_if<protocol::DeliverFrame>(&*frame))
       (void)protocol::OpenEnvelope(deliver->envelope, Keys(), {0, 0, 1 << 20});

@@ -197,6 +197,53 @@ TEST_F(EnvelopeTest, LinkFramesRoundTripAndGarbageIsRefused) {
   EXPECT_EQ(DecodeLinkFrame(ack, 10).error().code, Errc::kOversized);
 }
 
+// A frame, and the envelope and header nested in it, may start at any address their sender
+// chose: decoding must not read a scalar misaligned (the sanitizer build fails on one), and
+// what it returns must point into the caller's bytes.
+TEST_F(EnvelopeTest, EnvelopesAndFramesAtAnyAddressDecodeWithoutMisalignedReads) {
+  Bytes envelope = Seal("serial at an odd address");
+  Bytes frame = EncodeDeliver(envelope);
+  for (size_t offset = 1; offset < 8; ++offset) {
+    Bytes shifted(offset + frame.size());
+    std::copy(frame.begin(), frame.end(), shifted.begin() + static_cast<ptrdiff_t>(offset));
+    ByteView odd_frame(shifted.data() + offset, frame.size());
+    auto decoded = DecodeLinkFrame(odd_frame, 1 << 20);
+    ASSERT_TRUE(decoded) << "offset " << offset << ": " << decoded.error().message;
+    ByteView inner = std::get<DeliverFrame>(*decoded).envelope;
+    EXPECT_GE(inner.data(), odd_frame.data());
+    EXPECT_LE(inner.data() + inner.size(), odd_frame.data() + odd_frame.size());
+    auto opened = Open(inner);
+    ASSERT_TRUE(opened) << "offset " << offset << ": " << opened.error().message;
+    EXPECT_EQ(AsString(opened->payload), "serial at an odd address");
+
+    Bytes shifted_envelope(offset + envelope.size());
+    std::copy(envelope.begin(), envelope.end(), shifted_envelope.begin() + static_cast<ptrdiff_t>(offset));
+    ByteView odd_envelope(shifted_envelope.data() + offset, envelope.size());
+    auto parsed = ParseEnvelope(odd_envelope, 1 << 20);
+    ASSERT_TRUE(parsed) << "offset " << offset << ": " << parsed.error().message;
+    EXPECT_EQ(parsed->header.sender, "MEX");
+    EXPECT_GE(parsed->header_bytes.data(), odd_envelope.data());
+    EXPECT_GE(parsed->signature.data(), odd_envelope.data());
+    EXPECT_LE(parsed->signature.data() + 64, odd_envelope.data() + odd_envelope.size());
+  }
+  // A payload at an odd address is checked from an aligned copy, with the same verdict.
+  wire::TraceRequestT request;
+  request.priority = wire::Priority::Urgent;
+  request.grounds = wire::IllicitGrounds::NationalLaw;
+  request.requested_at_ms = kNow;  // a 64-bit field: the buffer is 8-byte aligned internally
+  request.weapon = std::make_unique<wire::WeaponT>();
+  request.weapon->serial = "ODD1";
+  request.weapon->manufacturer = "Glock";
+  request.weapon->type = wire::WeaponType::Pistol;
+  Bytes payload = PackPayload<wire::TraceRequest>(request);
+  for (size_t offset = 1; offset < 8; ++offset) {
+    Bytes shifted(offset + payload.size());
+    std::copy(payload.begin(), payload.end(), shifted.begin() + static_cast<ptrdiff_t>(offset));
+    Status s = CheckPayload(wire::MessageKind::TraceRequest, ByteView(shifted.data() + offset, payload.size()));
+    EXPECT_TRUE(s) << "offset " << offset << ": " << s.error().message;
+  }
+}
+
 TEST_F(EnvelopeTest, ACustodyBatchCarriesOneSignatureThatCoversEveryEntry) {
   std::vector<Bytes> ids{Bytes(16, 1), Bytes(16, 2), Bytes(16, 3)};
   std::vector<crypto::Hash32> hashes{crypto::Hash256(AsBytes("a")), crypto::Hash256(AsBytes("b")),
