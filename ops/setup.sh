@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building tracenet needs (Debian 12 packages) and builds it. Idempotent: a second
 # run installs nothing and rebuilds only what changed.
-# Usage: ops/setup.sh [--with-test-tools] [--with-rabbitmq]
+# Usage: ops/setup.sh [--with-test-tools] [--with-rabbitmq] [--packages-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +9,7 @@ packages=(g++ cmake ninja-build pkgconf git ca-certificates
   libzmq3-dev cppzmq-dev libsodium-dev liblmdb-dev flatbuffers-compiler libflatbuffers-dev
   libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libpq-dev libcsv-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
-with_node=
+with_node= build=1
 for option in "$@"; do
   case "$option" in
     # PostgreSQL and Python run the adapter tests against a real server and the example adapter;
@@ -19,6 +19,8 @@ for option in "$@"; do
       with_node=1 ;;
     # The relay comparison (ops/bench/relay_comparison.sh) against Debian's RabbitMQ.
     --with-rabbitmq) packages+=(rabbitmq-server librabbitmq-dev) ;;
+    # Only the packages: ops/test.sh builds its own (sanitizer) trees.
+    --packages-only) build= ;;
     *) echo "ops/setup.sh: unknown option $option" >&2; exit 2 ;;
   esac
 done
@@ -42,6 +44,7 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+[[ -n "$build" ]] || exit 0
 if [[ ! -f build/dev/build.ninja ]]; then
   cmake --preset dev >/dev/null
 fi

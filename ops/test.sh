@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
-# Sets up (packages, build) and runs every test: unit, end-to-end (real nodes on 127.0.0.1),
-# the fuzz corpus replay, then a short bounded libFuzzer run of each fuzz target.
+# Sets up (packages, build) and runs every test, with sanitizers:
+#   1. the whole suite — unit, adapters, PostgreSQL, end-to-end (real nodes on 127.0.0.1),
+#      browser, demo — built with AddressSanitizer + UBSan (clang; any report is fatal);
+#   2. the unit suite and the federation end-to-end tests under ThreadSanitizer;
+#   3. every libFuzzer target for a short bounded run from its seed corpus (ops/fuzz.sh).
+# Any failing test or any sanitizer report fails the run. The demo build (ops/demo.sh) is the
+# same code without sanitizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ops/setup.sh --with-test-tools
+started=$SECONDS
+stage() { echo; echo "=== $* ($(((SECONDS - started) / 60)) min in)"; }
+ops/setup.sh --with-test-tools --packages-only
 # The console's browser test drives Chromium with playwright-core, pinned in its package-lock.
 if [[ ! -d tests/console/node_modules/playwright-core ]]; then
   (cd tests/console && npm ci --no-audit --no-fund)
 fi
-ctest --test-dir build/dev --output-on-failure --timeout 600 -j 2
+# Sanitizer reports end the process with an error (never a line a green run hides).
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
-# Fuzzing needs clang's libFuzzer: a separate build tree with ASan and UBSan.
-if [[ ! -f build/fuzz/build.ninja ]]; then
-  cmake --preset fuzz >/dev/null
-fi
-cmake --build build/fuzz --parallel "$(nproc)" --target fuzz_targets
-for target in build/fuzz/tests/fuzz/fuzz_*; do
-  [[ -x "$target" ]] || continue
-  name=$(basename "$target")
-  corpus=$(mktemp -d)
-  cp tests/fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null || true
-  echo "fuzzing $name for 20 s"
-  "$target" -max_total_time=20 -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -3
-  rm -rf "$corpus"
-done
-echo "all tests passed"
+stage "1/3 the whole suite under ASan+UBSan"
+[[ -f build/asan/build.ninja ]] || cmake --preset asan >/dev/null
+cmake --build build/asan --parallel "$(nproc)"
+ctest --test-dir build/asan --output-on-failure --timeout 600 -j 2
+
+stage "2/3 unit suite and federation end-to-end tests under TSan"
+[[ -f build/tsan/build.ninja ]] || cmake --preset tsan >/dev/null
+cmake --build build/tsan --parallel "$(nproc)" --target unit_tests e2e_tests tracenet misbehaving_plugin
+build/tsan/tests/unit_tests --gtest_brief=1
+build/tsan/tests/e2e_tests --gtest_brief=1 --gtest_filter='FederationTest.*:HubTest.*:HostileMemberTest.*:BadInputTest.*'
+
+stage "3/3 fuzz targets (ASan+UBSan), 20 s each"
+ops/fuzz.sh --seconds 20
+echo "all tests passed in $(((SECONDS - started) / 60)) min"
