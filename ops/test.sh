@@ -17,7 +17,8 @@ if [[ ! -d tests/console/node_modules/playwright-core ]]; then
 fi
 # Sanitizer reports end the process with an error (never a line a green run hides).
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+# handle_segv=0: the suite crashes adapter programs on purpose and checks they died of SIGSEGV.
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:handle_segv=0
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
 stage "1/3 the whole suite under ASan+UBSan"

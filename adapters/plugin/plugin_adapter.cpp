@@ -1,6 +1,10 @@
 #include "adapters/plugin/plugin_adapter.h"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include <cstring>
 
@@ -12,6 +16,24 @@ namespace tracenet::adapters {
 namespace {
 
 std::string Text(const char* s) { return s ? s : ""; }
+
+// A library that others may replace runs their code inside the node: refuse it (and one in a
+// directory others may write, where it could be swapped).
+Status CheckNotWritableByOthers(const std::string& path) {
+  for (const std::string& p : {path, std::filesystem::path(path).parent_path().string()}) {
+    if (p.empty()) continue;
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+      return MakeError(Errc::kConfig, "cannot load adapter plugin " + path + ": " + p + ": " + std::strerror(errno));
+    bool sticky_dir = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !sticky_dir)
+      return MakeError(Errc::kConfig, "adapter plugin " + path + ": " + p +
+                                          " is writable by other users; make it writable by its owner only (chmod go-w)");
+    if (st.st_uid != 0 && st.st_uid != ::geteuid())
+      return MakeError(Errc::kConfig, "adapter plugin " + path + ": " + p + " belongs to another user; it must belong to root or to the node's user");
+  }
+  return Status::Ok();
+}
 
 Errc ErrcFromStatus(int status) {
   return status == TRACENET_UNAVAILABLE ? Errc::kUnavailable : status == TRACENET_TIMEOUT ? Errc::kTimeout : Errc::kIo;
@@ -57,6 +79,7 @@ Result<std::unique_ptr<RegistryAdapter>> PluginAdapter::FromSettings(const Adapt
 }
 
 Result<std::unique_ptr<PluginAdapter>> PluginAdapter::Load(const std::string& path, const nlohmann::json& settings) {
+  if (Status s = CheckNotWritableByOthers(path); !s) return s.error();
   std::unique_ptr<PluginAdapter> adapter(new PluginAdapter());
   adapter->m_library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!adapter->m_library) return MakeError(Errc::kConfig, "cannot load adapter plugin " + path + ": " + Text(dlerror()));

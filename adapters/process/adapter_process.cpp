@@ -9,10 +9,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+#include <filesystem>
 
 #include "adapters/process/json_lines_protocol.h"
 
-extern char** environ;
 
 namespace tracenet::adapters {
 
@@ -29,6 +30,35 @@ std::string DescribeExit(int status) {
 }
 }  // namespace
 
+std::vector<std::string> AdapterEnvironment(const std::vector<std::string>& pass_through) {
+  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"};
+  // A sanitizer build's settings (no secrets) reach the adapter programs it starts, so a plugin
+  // host is checked, and crashes, the same way as the node.
+  std::vector<std::string> names = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS"};
+  names.insert(names.end(), pass_through.begin(), pass_through.end());
+  for (const std::string& name : names)
+    if (const char* value = std::getenv(name.c_str())) env.push_back(name + "=" + value);
+  return env;
+}
+
+Result<std::string> ResolveProgram(const std::string& program) {
+  namespace fs = std::filesystem;
+  if (program.find('/') != std::string::npos) return fs::absolute(program).lexically_normal().string();
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (size_t start = 0; start <= dirs.size();) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    start = end + 1;
+    if (dir.empty() || dir[0] != '/') continue;  // relative PATH entries depend on the working directory
+    fs::path candidate = fs::path(dir) / program;
+    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) return candidate.string();
+  }
+  return MakeError(Errc::kConfig, "adapter program " + program + " is not on the PATH (" + dirs +
+                                      "); name it with its absolute path");
+}
+
 Status AdapterProcess::Start(const ProgramSpec& spec, std::chrono::milliseconds deadline) {
   Kill("restarting");
   if (spec.command.empty()) return MakeError(Errc::kConfig, "adapter command is empty");
@@ -44,8 +74,12 @@ Status AdapterProcess::Start(const ProgramSpec& spec, std::chrono::milliseconds 
   std::vector<char*> argv;
   for (const std::string& a : spec.command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<std::string> environment = spec.environment.empty() ? AdapterEnvironment({}) : spec.environment;
+  std::vector<char*> envp;
+  for (std::string& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(pair[1]);
   if (rc != 0) {

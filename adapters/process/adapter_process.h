@@ -18,10 +18,21 @@
 namespace tracenet::adapters {
 
 struct ProgramSpec {
-  std::vector<std::string> command;  // program and arguments
+  std::vector<std::string> command;  // program (an absolute path) and arguments
   std::string working_dir;
   nlohmann::json settings;           // sent in the hello
+  // The program's whole environment, "NAME=value" each: not the node's (which may hold
+  // secrets and a PATH the operator did not mean for it). Empty: AdapterEnvironment({}).
+  std::vector<std::string> environment;
 };
+
+// A clean environment for an adapter program: a fixed PATH and a UTF-8 locale, plus the named
+// variables of the node's own environment that are set (e.g. a database client's settings).
+std::vector<std::string> AdapterEnvironment(const std::vector<std::string>& pass_through);
+
+// The absolute path of `program`: as given when it names a directory, else the first match on
+// the node's PATH (resolved once, at start, so the same program runs for the node's lifetime).
+Result<std::string> ResolveProgram(const std::string& program);
 
 class AdapterProcess {
  public:

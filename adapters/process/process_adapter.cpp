@@ -18,19 +18,25 @@ constexpr auto kMinimumHandshake = std::chrono::seconds(10);
 
 Result<std::unique_ptr<RegistryAdapter>> ProcessAdapter::FromSettings(const AdapterSettings& s,
                                                                       const AdapterContext& context) {
-  if (Status k = s.OnlyKeys({"command", "processes", "settings", "name"}); !k) return k.error();
+  if (Status k = s.OnlyKeys({"command", "processes", "settings", "name", "pass_env"}); !k) return k.error();
   auto command = s.StrList("command", {});
   if (!command) return command.error();
   if (command->empty())
     return MakeError(Errc::kConfig, s.section() + " command is missing (e.g. command = [\"python3\", \"adapter.py\"])");
-  // A program named with a directory is found relative to the config file; a bare name on PATH.
+  // A program named with a directory is found relative to the config file; a bare name on the
+  // PATH, once, here: the node then always runs that same file.
   if ((*command)[0].find('/') != std::string::npos) (*command)[0] = s.ResolvePath((*command)[0]);
+  auto program = ResolveProgram((*command)[0]);
+  if (!program) return program.error();
+  (*command)[0] = *program;
+  auto pass_env = s.StrList("pass_env", {});
+  if (!pass_env) return pass_env.error();
   auto processes = s.Int("processes", 2, 1, 64);
   if (!processes) return processes.error();
   auto name = s.Str("name", "process");
   if (!name) return name.error();
   nlohmann::json settings = s.values().contains("settings") ? s.values()["settings"] : nlohmann::json::object();
-  auto adapter = Start(ProgramSpec{*command, s.base_dir(), settings}, static_cast<size_t>(*processes),
+  auto adapter = Start(ProgramSpec{*command, s.base_dir(), settings, AdapterEnvironment(*pass_env)}, static_cast<size_t>(*processes),
                        std::chrono::milliseconds(context.timeout_ms), *name);
   if (!adapter) return adapter.error();
   return std::unique_ptr<RegistryAdapter>(std::move(adapter.value()));

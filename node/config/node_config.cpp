@@ -206,8 +206,10 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   c.keys_dir = Resolve(base, c.keys_dir);
   c.peers_file = Resolve(base, c.peers_file);
   c.directory_file = Resolve(base, c.directory_file);
-  c.api_token_file = Resolve(base, c.api_token_file.empty() ? c.data_dir + "/api.token" : c.api_token_file);
-  c.api_port_file = Resolve(base, c.api_port_file.empty() ? c.data_dir + "/api.port" : c.api_port_file);
+  // The defaults sit in data_dir, which is resolved already: resolving them again put a relative
+  // config's files under its directory twice (A/A/data/api.token).
+  c.api_token_file = c.api_token_file.empty() ? c.data_dir + "/api.token" : Resolve(base, c.api_token_file);
+  c.api_port_file = c.api_port_file.empty() ? c.data_dir + "/api.port" : Resolve(base, c.api_port_file);
   if (c.directory_file.empty()) {
     auto peers = LoadPeers(c.peers_file);
     if (!peers) return peers.error();

@@ -45,6 +45,7 @@ TEST(AdapterSeamTest, AProcessAdapterThatHangsPrintsGarbageOrExitsNeverStopsTheN
   usa.registry_config = "[registry]\nadapter = \"process\"\ntimeout_ms = 1500\nretry_ms = 1000\n\n"
                         "[registry.process]\ncommand = [\"python3\", \"" TRACENET_SOURCE_DIR
                         "/tests/unit/adapters/scripts/misbehaving_adapter.py\"]\nprocesses = 2\n"
+                        "pass_env = [\"TRACENET_EXAMPLE_ADAPTER\"]\n"
                         "settings = { data = \"" + csv + "\" }\n";
   Federation f({{"MEX-FGR", "MEX", ""}, usa});
   f.Start("MEX-FGR");

@@ -35,8 +35,9 @@ class StolenFederation {
         << "\n[stolen]\nsearches_per_minute = " << searches_per_minute << "\nurgent_confirm_minutes = 10\n";
     d.Publish(d.Sign(d.base, {0, 1}));
   }
-  Result<Json> Report(const std::string& node, Json records) {
-    return d.f.Api(node).Post("/v1/stolen/records", {{"records", std::move(records)}});
+  // A vector, not a Json: nlohmann's {x} is an array for one compiler and x itself for another.
+  Result<Json> Report(const std::string& node, std::vector<Json> records) {
+    return d.f.Api(node).Post("/v1/stolen/records", {{"records", Json(std::move(records))}});
   }
   uint64_t HubRecords() {
     auto r = d.f.Api("HUB-LYON").Get("/v1/stolen/index");

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <thread>
 
 #include "tests/unit/adapters/adapter_test_support.h"
@@ -20,6 +23,31 @@ TEST(PluginAdapterTest, APluginBuiltForAnotherAbiVersionIsRefusedWithBothVersion
   EXPECT_NE(plugin.error().message.find("built for adapter ABI version 2 and this node supports version 1"),
             std::string::npos)
       << plugin.error().message;
+}
+
+TEST(PluginAdapterTest, ALibraryOthersCanReplaceIsNotLoaded) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(::testing::TempDir()) / ("plugin-perm-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);
+  fs::path copy = dir / "registry.so";
+  fs::copy_file(EXAMPLE_C_PLUGIN, copy, fs::copy_options::overwrite_existing);
+  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_all | fs::perms::others_read);  // 0774
+  auto plugin = PluginAdapter::Load(copy.string(), nlohmann::json::object());
+  ASSERT_FALSE(plugin);
+  EXPECT_NE(plugin.error().message.find("is writable by other users"), std::string::npos) << plugin.error().message;
+  fs::permissions(copy, fs::perms::owner_all | fs::perms::group_read | fs::perms::others_read);  // 0744
+  fs::permissions(dir, fs::perms::others_write, fs::perm_options::add);
+  plugin = PluginAdapter::Load(copy.string(), nlohmann::json::object());
+  ASSERT_FALSE(plugin);  // its directory lets others swap it
+  EXPECT_NE(plugin.error().message.find("is writable by other users"), std::string::npos) << plugin.error().message;
+  fs::permissions(dir, fs::perms::others_write, fs::perm_options::remove);
+  plugin = PluginAdapter::Load(copy.string(), nlohmann::json::object());  // owner-only writes: past the check
+  if (!plugin) {
+    EXPECT_EQ(plugin.error().message.find("writable"), std::string::npos) << plugin.error().message;
+  }
+  fs::remove_all(dir);
 }
 
 TEST(PluginAdapterTest, ALibraryWithoutTheEntryPointIsRefused) {

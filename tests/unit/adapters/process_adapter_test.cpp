@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <thread>
 
 #include "tests/unit/adapters/adapter_test_support.h"
@@ -14,6 +17,11 @@ namespace tracenet::adapters {
 namespace {
 
 using namespace test_support;
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 class ProcessAdapterTest : public ::testing::Test {
  protected:
@@ -25,6 +33,7 @@ class ProcessAdapterTest : public ::testing::Test {
     nlohmann::json settings{{"data", dir + "/fixture.csv"}};
     settings.update(extra);
     return CreateAdapter(Config("process", {{"command", {"python3", MisbehavingProcessAdapter()}},
+                                            {"pass_env", {"TRACENET_EXAMPLE_ADAPTER"}},
                                             {"processes", processes}, {"settings", settings}},
                                 dir, 1000),
                          {});
@@ -113,6 +122,32 @@ TEST_F(ProcessAdapterTest, AnotherProtocolVersionIsRefusedAtStart) {
   EXPECT_NE(adapter.error().message.find("adapter speaks protocol version 2; this node speaks version 1"),
             std::string::npos)
       << adapter.error().message;
+}
+
+// The program sees a clean environment (the node's may hold secrets) plus what the operator
+// names, and runs from an absolute path resolved once.
+TEST_F(ProcessAdapterTest, TheProgramGetsACleanEnvironmentAndAnAbsolutePath) {
+  setenv("TRACENET_NODE_SECRET", "must-not-leak", 1);
+  std::string script = dir + "/env_adapter.sh";
+  // Writes what it was given, then answers nothing useful (the handshake fails; that is fine here).
+  WriteText(script, "#!/bin/sh\nenv > \"$(dirname \"$0\")/seen-env.txt\"\nread hello\necho '{}'\n");
+  ::chmod(script.c_str(), 0755);
+  (void)CreateAdapter(Config("process", {{"command", {script}}}, dir, 1000), {});
+  std::string seen = ReadText(dir + "/seen-env.txt");
+  EXPECT_EQ(seen.find("TRACENET_NODE_SECRET"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("PATH=/usr/local/bin:/usr/bin:/bin"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("LANG=C.UTF-8"), std::string::npos) << seen;
+
+  (void)CreateAdapter(Config("process", {{"command", {script}}, {"pass_env", {"TRACENET_NODE_SECRET"}}}, dir, 1000), {});
+  EXPECT_NE(ReadText(dir + "/seen-env.txt").find("TRACENET_NODE_SECRET=must-not-leak"), std::string::npos);
+
+  auto python = ResolveProgram("python3");
+  ASSERT_TRUE(python) << python.error().message;
+  EXPECT_EQ((*python)[0], '/');
+  auto missing = ResolveProgram("no-such-adapter-program");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("is not on the PATH"), std::string::npos);
+  unsetenv("TRACENET_NODE_SECRET");
 }
 
 TEST_F(ProcessAdapterTest, AMissingProgramIsAStartupError) {

@@ -33,6 +33,22 @@ TEST(NodeConfigTest, LoadsAValidConfigAndResolvesPathsBesideIt) {
   EXPECT_TRUE(c->peers.empty());
 }
 
+TEST(NodeConfigTest, ARelativeConfigPathPutsTheApiFilesInItsDataDirOnce) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(::testing::TempDir()) / "relative-config";
+  fs::create_directories(dir);
+  std::ofstream(dir / "peers.toml") << "";
+  std::ofstream(dir / "node.toml") << kValid;
+  fs::path relative = fs::relative(dir / "node.toml", fs::current_path());
+  ASSERT_TRUE(relative.is_relative());
+  auto c = LoadNodeConfig(relative.string());
+  ASSERT_TRUE(c) << c.error().message;
+  fs::path data = (relative.parent_path() / "data").lexically_normal();
+  EXPECT_EQ(fs::path(c->data_dir).lexically_normal(), data);
+  EXPECT_EQ(fs::path(c->api_token_file).lexically_normal(), data / "api.token");
+  EXPECT_EQ(fs::path(c->api_port_file).lexically_normal(), data / "api.port");
+}
+
 TEST(NodeConfigTest, MissingFieldIsNamed) {
   std::string text = kValid;
   text.replace(text.find("id = \"MEX-FGR\"\n"), 15, "");
