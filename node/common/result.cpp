@@ -20,6 +20,7 @@ std::string_view ErrcName(Errc code) {
     case Errc::kInternal: return "internal";
     case Errc::kDuplicate: return "duplicate";
     case Errc::kNotPermitted: return "not_permitted";
+    case Errc::kQuotaExceeded: return "quota_exceeded";
     case Errc::kNotFound: return "not_found";
     case Errc::kInvalidArgument: return "invalid_argument";
     case Errc::kIo: return "io";

@@ -29,6 +29,7 @@ enum class Errc {
   kInternal = 14,
   kDuplicate = 15,
   kNotPermitted = 16,  // the sender's role may not send this kind, or not about this case
+  kQuotaExceeded = 17,  // one member's share of a hub is full: that message waits, nothing else
   // Local only.
   kNotFound = 100,
   kInvalidArgument = 101,

@@ -47,6 +47,14 @@ Status CheckText(std::string_view text, std::string_view field, size_t max_bytes
   return Status::Ok();
 }
 
+bool IsMemberId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
 std::string ValidUtf8Or(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -20,6 +20,10 @@ bool IsValidUtf8(std::string_view text);
 Status CheckText(std::string_view text, std::string_view field, size_t max_bytes,
                  Errc code = Errc::kInvalidArgument);
 
+// A member id (in routing headers, directories, logs): 1 to 64 ASCII letters, digits, '.', '_'
+// or '-' — nothing a log line, a path or a JSON string could be confused by.
+bool IsMemberId(std::string_view id);
+
 // `text` with every ill-formed sequence replaced by U+FFFD, for logging or showing bytes that
 // were not checked at their source.
 std::string ValidUtf8Or(std::string_view text);

@@ -1,6 +1,7 @@
 #include "node/directory/directory_document.h"
 
 #include "node/common/aligned_bytes.h"
+#include "node/common/text.h"
 
 #include <algorithm>
 #include <cstring>
@@ -109,7 +110,8 @@ Result<Document> DecodeDocument(ByteView bytes) {
       m.role = wm->role() == wire::MemberRole::Hub ? "hub" : "national";
       if (wm->role() != wire::MemberRole::Hub && wm->role() != wire::MemberRole::National)
         return Invalid("member " + m.id + " has an unknown role");
-      if (m.id.empty() || !ids.insert(m.id).second) return Invalid("member id \"" + m.id + "\" is empty or repeated");
+      if (!IsMemberId(m.id)) return Invalid("a member id is not 1-64 of A-Z a-z 0-9 . _ -");
+      if (!ids.insert(m.id).second) return Invalid("member id \"" + m.id + "\" is repeated");
       if (wm->endpoints())
         for (const auto* e : *wm->endpoints()) m.endpoints.push_back(e->str());
       if (wm->home_hubs())

@@ -25,6 +25,7 @@ Messenger::Messenger(store::NodeStore& store, std::shared_ptr<const protocol::Ke
                      DeliveryHandler& handler)
     : m_store(store), m_keys(keys), m_published_keys(std::move(keys)), m_clock(clock), m_options(options),
       m_counters(counters), m_handler(handler) {
+  m_message_ttl_ms = m_options.message_ttl_ms;
   m_quotas.SetLimits(m_options.relay_limits);
 }
 
@@ -272,7 +273,8 @@ void Messenger::Reject(const transport::InboundFrame& frame, ByteView message_id
   m_log_limiter.Warn("envelope_rejected:" + frame.member,
                      "event=envelope_rejected peer={} msg={} reason={} detail=\"{}\"", frame.member,
                      ShortId(message_id), reason, error.message);
-  auto status = error.code == Errc::kBackpressure ? wire::HopStatus::Deferred : wire::HopStatus::Rejected;
+  bool later = error.code == Errc::kBackpressure || error.code == Errc::kQuotaExceeded;
+  auto status = later ? wire::HopStatus::Deferred : wire::HopStatus::Rejected;
   Reply(frame, protocol::EncodeHopAck(message_id, status, error.code, error.message), replies);
 }
 
@@ -386,7 +388,10 @@ Status Messenger::HandleHopAck(store::Txn& txn, const std::string& peer, const H
   }
   if (ack.status == wire::HopStatus::Deferred) {
     ++m_counters.hop_deferred;
-    m_batch.deferred_peers.push_back(peer);
+    // A full quota holds back that one message (its sender's or recipient's share at the hub is
+    // full); any other deferral means the hop itself is busy, and the whole queue waits.
+    if (ack.error == Errc::kQuotaExceeded) m_batch.held_back.emplace_back(peer, IdKey(ack.message_id));
+    else m_batch.deferred_peers.push_back(peer);
     return Status::Ok();
   }
   if (ack.status == wire::HopStatus::Accepted) {
@@ -450,7 +455,7 @@ Result<protocol::Sealed> Messenger::Seal(const std::string& recipient, wire::Mes
                                            " bytes exceeds the limit of " +
                                            std::to_string(m_options.max_message_bytes - 1024));
   std::shared_ptr<const protocol::Keyring> keys = m_published_keys.Get();
-  return protocol::SealEnvelope(*keys, recipient, kind, payload, m_clock.NowMs(), m_options.message_ttl_ms,
+  return protocol::SealEnvelope(*keys, recipient, kind, payload, m_clock.NowMs(), m_message_ttl_ms.load(),
                                 message_id);
 }
 
@@ -510,7 +515,11 @@ Status Messenger::NotifyNonDelivery(store::Txn& txn, const std::string& next_hop
                envelope->header.recipient);
   auto sent = Send(txn, envelope->header.sender, wire::MessageKind::Error,
                    ByteView(b.GetBufferPointer(), b.GetSize()));
-  return sent ? Status::Ok() : Status(sent.error());
+  // A sender that left the directory cannot be told; that must not stop the expiry sweep.
+  if (!sent)
+    spdlog::warn("event=non_delivery_notice_not_sent msg={} sender={} reason=\"{}\"", ShortId(message_id),
+                 envelope->header.sender, sent.error().message);
+  return Status::Ok();
 }
 
 Status Messenger::Bury(store::Txn& txn, const std::string& peer, ByteView message_id, const std::string& reason) {
@@ -571,6 +580,18 @@ void Messenger::CommitBatch() {
     PeerQueue& q = QueueFor(peer);
     q.deferrals = std::min<uint32_t>(q.deferrals + 1, 16);
     q.not_before_ms = now + RetryDelay(q.deferrals);
+  }
+  for (const auto& [peer, id] : m_batch.held_back) {
+    auto qit = m_queues.find(peer);
+    if (qit == m_queues.end()) continue;
+    PeerQueue& q = qit->second;
+    auto sit = q.seq_by_id.find(id);
+    if (sit == q.seq_by_id.end()) continue;
+    Pending& p = q.by_seq[sit->second];
+    // Out of the window (it frees its slot for other messages) until its own backoff is over.
+    if (p.last_sent_ms != 0 && q.in_flight > 0) --q.in_flight;
+    p.last_sent_ms = 0;
+    p.hold_until_ms = now + RetryDelay(std::min<uint32_t>(p.attempts, 16));
   }
   m_batch = BatchChanges{};
   m_quotas.ClearReserved();  // the batch's additions are counted by Admit now
@@ -648,6 +669,10 @@ uint64_t Messenger::Pump(transport::Links& links) {
       if (++examined > m_options.window * 2) break;
       bool fresh = p.last_sent_ms == 0;
       if (fresh) {
+        if (p.hold_until_ms > now) {  // held back by a hub's quota
+          next_due = std::min(next_due, p.hold_until_ms - now);
+          continue;
+        }
         if (window_left == 0) continue;
         --window_left;
       } else {

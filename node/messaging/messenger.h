@@ -7,6 +7,7 @@
 // Thread-safety: not thread-safe; owned by the node loop thread.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -151,6 +152,7 @@ class Messenger final : public Outgoing {
   // Counts what the batch in progress has added too.
   bool OutboxFull() const { return m_outbox_size + m_batch.added.size() >= m_options.max_outbox; }
   void SetMaxAcceptedTtl(uint64_t ms) { m_options.max_accepted_ttl_ms = ms; }
+  void SetMessageTtl(uint64_t ms) { m_message_ttl_ms = ms; }  // Seal reads it on API threads
 
   // --- after the transaction ---
   void CommitBatch();
@@ -175,6 +177,7 @@ class Messenger final : public Outgoing {
     std::shared_ptr<const Bytes> frame;  // Deliver frame, when cached
     std::string recipient;               // final recipient; differs from the queue's peer when relayed
     std::string held_sender, held_recipient;  // a hub's relayed message: whose quotas it counts in
+    uint64_t hold_until_ms = 0;  // a hub deferred it for a full quota: not before then
   };
   struct PeerQueue {
     std::map<uint64_t, Pending> by_seq;
@@ -205,6 +208,7 @@ class Messenger final : public Outgoing {
     std::vector<store::OutboxEntry> added;
     std::vector<std::pair<std::string, std::string>> removed;  // peer, message id
     std::vector<std::string> deferred_peers;
+    std::vector<std::pair<std::string, std::string>> held_back;  // peer, message id: a quota was full
     std::map<std::string, std::vector<Receipted>> to_receipt;  // by sender
     std::vector<ToSeal> to_seal;
     // Envelopes taken into custody, by the link they came on (listener?, routing id, member).
@@ -255,6 +259,7 @@ class Messenger final : public Outgoing {
   store::NodeStore& m_store;
   std::shared_ptr<const protocol::Keyring> m_keys;  // the loop thread's (and its work pool's, within a batch)
   protocol::KeyringHolder m_published_keys;          // for Seal on any thread
+  std::atomic<uint64_t> m_message_ttl_ms;            // likewise
   Router m_router;
   DirectoryFrames m_directory_frames;
   bool m_relays = false;  // a hub: carries envelopes for other members

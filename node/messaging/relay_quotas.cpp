@@ -5,11 +5,11 @@ namespace tracenet::messaging {
 Status RelayQuotas::Check(const std::string& sender, const std::string& recipient) const {
   size_t from = held_from(sender) + Get(m_reserved_from, sender);
   if (from >= m_limits.per_sender)
-    return MakeError(Errc::kBackpressure, "this hub holds " + std::to_string(from) + " messages from " + sender +
+    return MakeError(Errc::kQuotaExceeded, "this hub holds " + std::to_string(from) + " messages from " + sender +
                                               ", its quota; retry later");
   size_t owed = held_for(recipient) + Get(m_reserved_for, recipient);
   if (owed >= m_limits.per_recipient)
-    return MakeError(Errc::kBackpressure, "this hub holds " + std::to_string(owed) + " messages for " + recipient +
+    return MakeError(Errc::kQuotaExceeded, "this hub holds " + std::to_string(owed) + " messages for " + recipient +
                                               ", its quota; retry later");
   return Status::Ok();
 }

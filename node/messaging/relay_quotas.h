@@ -22,8 +22,8 @@ class RelayQuotas {
   explicit RelayQuotas(RelayLimits limits = {}) : m_limits(limits) {}
   void SetLimits(RelayLimits limits) { m_limits = limits; }
 
-  // Ok when one more message from `sender` to `recipient` fits both quotas; else Backpressure
-  // naming the full one (the sender is told to retry later; nothing is dropped).
+  // Ok when one more message from `sender` to `recipient` fits both quotas; else QuotaExceeded
+  // naming the full one (the sender is told to retry that message later; nothing is dropped).
   Status Check(const std::string& sender, const std::string& recipient) const;
   // A message taken in the batch in progress (counts until CommitBatch or AbortBatch).
   void Reserve(const std::string& sender, const std::string& recipient);

@@ -17,7 +17,6 @@ namespace tracenet::protocol {
 
 inline constexpr uint16_t kProtocolVersion = 1;
 inline constexpr size_t kMessageIdBytes = 16;
-inline constexpr size_t kMaxMemberIdBytes = 64;  // a member id in a routing header
 
 struct Header {
   uint16_t protocol_version = 0;

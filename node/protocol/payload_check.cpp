@@ -20,6 +20,9 @@ const T* Verified(ByteView payload) {
 bool IsId(const flatbuffers::Vector<uint8_t>* v) { return v && v->size() == 16; }
 
 Status CheckRequest(const wire::TraceRequest* r) {
+  // Echoed in every acknowledgement, many of which share one message: a reference, not a text.
+  if (r->request_id() && r->request_id()->size() > kMaxRequestIdBytes)
+    return Invalid("request_id is longer than " + std::to_string(kMaxRequestIdBytes) + " bytes");
   if (r->priority() == wire::Priority::Unspecified || r->priority() > wire::Priority::MAX)
     return Invalid("priority must be routine or urgent");
   if (r->grounds() == wire::IllicitGrounds::Unspecified || r->grounds() > wire::IllicitGrounds::MAX)

@@ -5,6 +5,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "adapters/catalogue/adapter_catalogue.h"
 #include "node/common/child_process.h"
 #include "node/crypto/primitives.h"
@@ -79,6 +82,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   mo.relay_limits = {config.held_per_sender, config.held_per_recipient};
   node->m_own_ttl_ms = mo.message_ttl_ms;
   mo.max_accepted_ttl_ms = node->AcceptedTtlMs();
+  mo.message_ttl_ms = std::min(mo.message_ttl_ms, mo.max_accepted_ttl_ms);  // what peers accept
   if (Status s = node->OpenStolen(); !s) return s.error();
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
                                                              node->m_counters, *node->m_dispatch);
@@ -271,6 +275,15 @@ Status Node::ResendDeadLetter(ByteView message_id) {
 }
 
 Result<std::string> Node::CreateUser(const std::string& name, users::Role role, const std::string& by) {
+  // Timelines and audit logs name members by id: a user may not be named like one.
+  auto same = [&](const std::string& id) {
+    return id.size() == name.size() && std::equal(id.begin(), id.end(), name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  bool member = same(m_config.id);
+  for (const protocol::PeerKeys& p : Keys()->peers()) member = member || same(p.id);
+  if (member) return MakeError(Errc::kInvalidArgument, "\"" + name + "\" is a member id; choose another user name");
   // The token comes back through shared state the command owns a share of.
   auto token = std::make_shared<std::string>();
   Status s = RunCommand([this, token, name, role, by](store::Txn& txn) -> Status {
@@ -434,12 +447,11 @@ Status Node::Run(const std::atomic<bool>& stop) {
 std::shared_ptr<const protocol::Keyring> Node::Keys() const { return m_shared_keys.Get(); }
 
 uint64_t Node::AcceptedTtlMs() const {
-  // The federation's default lifetime (the directory's policy, or the protocol's 30 days), or
-  // this node's own when it is longer: no sender chooses how long this node remembers an id.
-  uint64_t federation = uint64_t{720} * 3'600'000;
+  // The federation's lifetime (the directory's policy, or the protocol's 30 days): no sender
+  // chooses how long this node remembers an id, and this node seals no longer-lived message.
   if (m_directory && m_directory->current().policy.default_ttl_hours > 0)
-    federation = m_directory->current().policy.default_ttl_hours * 3'600'000;
-  return std::max(federation, m_own_ttl_ms);
+    return m_directory->current().policy.default_ttl_hours * 3'600'000;
+  return uint64_t{720} * 3'600'000;
 }
 
 DirectoryStatus Node::directory_status() const {
@@ -453,6 +465,7 @@ Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
   m_keys = *keys;
   m_messenger->SetKeys(m_keys);
   m_messenger->SetMaxAcceptedTtl(AcceptedTtlMs());
+  m_messenger->SetMessageTtl(std::min(m_own_ttl_ms, AcceptedTtlMs()));
   m_shared_keys.Set(m_keys);
   std::map<std::string, std::pair<std::string, crypto::PublicKey32>> wanted;
   for (const protocol::PeerKeys& p : peers)

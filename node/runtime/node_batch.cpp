@@ -51,8 +51,11 @@ Status Node::QuarantineFrame(store::Txn& txn, const messaging::PreparedFrame& fr
                 "from " + entry.link_peer + ": " + entry.reason});
   spdlog::error("event=frame_quarantined peer={} sender={} msg={} quarantine_seq={} reason=\"{}\"", entry.link_peer,
                 entry.sender, ShortId(entry.message_id), entry.seq, entry.reason);
-  m_messenger->Refuse(frame, MakeError(Errc::kInvalidPayload, "refused: it could not be applied (" + entry.reason + ")"),
-                      replies);
+  // An envelope is refused so its sender stops retrying; link frames of other kinds (acks,
+  // custody receipts, directory frames) have nothing to refuse.
+  if (frame.opened || frame.relay)
+    m_messenger->Refuse(frame, MakeError(Errc::kInvalidPayload, "refused: it could not be applied (" + entry.reason + ")"),
+                        replies);
   return Status::Ok();
 }
 
@@ -78,8 +81,9 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
         if (Status s = QuarantineFrame(txn, frame, bad->second, replies); !s) return s;
         continue;
       }
-      if ((frame.opened || frame.relay) && frame.message_id.size() == 16)
-        if (auto reason = m_quarantine->ReasonFor(txn, frame.message_id)) {
+      if (frame.opened || frame.relay)
+        if (auto reason = m_quarantine->ReasonFor(txn, frame.opened ? frame.opened->header.sender : frame.relay->sender,
+                                                  frame.message_id)) {
           m_messenger->Refuse(frame, MakeError(Errc::kInvalidPayload, "refused earlier and quarantined: " + *reason), replies);
           continue;
         }

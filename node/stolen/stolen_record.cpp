@@ -26,8 +26,13 @@ Status ValidateRecord(const StolenRecord& r) {
     size_t limit = std::string_view(name) == "remarks" ? kMaxRemarksBytes : kMaxFieldBytes;
     if (value->size() > limit)
       return MakeError(Errc::kInvalidArgument, std::string(name) + " is longer than " + std::to_string(limit) + " bytes");
-    if (!IsValidUtf8(*value)) return MakeError(Errc::kInvalidArgument, std::string(name) + " is not valid UTF-8");
+    if (Status s = CheckText(*value, name, limit); !s) return s;
   }
+  // owner and owner_ref together key the record in LMDB tables (keys of at most 511 bytes).
+  if (r.owner.size() > kMaxOwnerBytes)
+    return MakeError(Errc::kInvalidArgument, "owner is longer than " + std::to_string(kMaxOwnerBytes) + " bytes");
+  if (r.owner_ref.size() > kMaxOwnerRefBytes)
+    return MakeError(Errc::kInvalidArgument, "owner_ref is longer than " + std::to_string(kMaxOwnerRefBytes) + " bytes");
   if (r.owner.empty()) return MakeError(Errc::kInvalidArgument, "owner is required");
   if (r.owner_ref.empty()) return MakeError(Errc::kInvalidArgument, "owner_ref is required");
   if (r.owner.find('\0') != std::string::npos || r.owner_ref.find('\0') != std::string::npos)

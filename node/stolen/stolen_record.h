@@ -29,6 +29,8 @@ struct StolenRecord {
 
 constexpr size_t kMaxFieldBytes = 512;   // any one field
 constexpr size_t kMaxRemarksBytes = 4096;
+constexpr size_t kMaxOwnerBytes = 64;      // a member id
+constexpr size_t kMaxOwnerRefBytes = 256;  // with the owner, a key of the index and the owner's tables
 
 // Checks what the index relies on: owner and reference present, known category and status, a
 // serial that normalises, every field valid UTF-8 and within its size. The error names the field.

@@ -45,9 +45,10 @@ Status HubIndexService::OnPublish(store::Txn& txn, const protocol::Opened& messa
     std::unique_ptr<wire::SignedStolenRecordT> w(publish->records()->Get(static_cast<flatbuffers::uoffset_t>(i))->UnPack());
     auto record = FromWire(*w);
     std::string which = "record " + std::to_string(i + 1);
+    // Validated before anything of it is echoed into a log, the audit log or the refusal.
     if (!record) refused = which + ": not a valid record encoding";
+    else if (Status s = ValidateRecord(*record); !s) refused = which + ": " + s.error().message;
     else if (record->owner != sender) refused = which + " (" + record->owner_ref + ") belongs to " + record->owner + ", not to the sender " + sender;
-    else if (Status s = ValidateRecord(*record); !s) refused = which + " (" + record->owner_ref + "): " + s.error().message;
     else if (!key || !RecordSignatureValid(*record, *key)) refused = which + " (" + record->owner_ref + "): the owner signature does not verify";
     else records.push_back(std::move(*record));
   }

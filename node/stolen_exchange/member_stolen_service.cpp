@@ -174,7 +174,7 @@ Status MemberStolenService::OnAnswer(store::Txn& txn, const std::string& hub, co
   if (answer.candidates())
     for (const wire::StolenCandidate* c : *answer.candidates()) {
       auto record = FromWire(*Unpacked(*c->record()));
-      if (!record) continue;
+      if (!record || !ValidateRecord(*record)) continue;  // a hub's answer carries records it did not sign
       auto key = m_sign_key_of(record->owner);
       Json reasons = Json::array();
       if (c->reasons())

@@ -21,8 +21,11 @@ constexpr int kMaxGrowRetries = 8;
 }  // namespace
 
 Error LmdbError(int rc, std::string_view what) {
-  return MakeError(rc == MDB_MAP_FULL ? Errc::kBackpressure : Errc::kIo,
-                   std::string("lmdb ") + std::string(what) + ": " + mdb_strerror(rc));
+  // What the caller asked for was wrong (a key over 511 bytes, a duplicate where none may be),
+  // not the store: such an error belongs to the one item that asked, never to the whole batch.
+  bool bad_request = rc == MDB_BAD_VALSIZE || rc == MDB_KEYEXIST || rc == MDB_NOTFOUND || rc == EINVAL;
+  Errc code = rc == MDB_MAP_FULL ? Errc::kBackpressure : bad_request ? Errc::kInvalidArgument : Errc::kIo;
+  return MakeError(code, std::string("lmdb ") + std::string(what) + ": " + mdb_strerror(rc));
 }
 
 bool IsMapFull(const Error& error) {

@@ -37,6 +37,12 @@ std::optional<QuarantineEntry> Decode(ByteView key, ByteView value) {
   return e;
 }
 
+Bytes IdKey(ByteView message_id, const std::string& sender) {
+  Bytes key(message_id.begin(), message_id.end());
+  key.insert(key.end(), sender.begin(), sender.end());
+  return key;
+}
+
 }  // namespace
 
 Status QuarantineStore::Add(Txn& txn, QuarantineEntry& entry) {
@@ -47,7 +53,7 @@ Status QuarantineStore::Add(Txn& txn, QuarantineEntry& entry) {
   if (entry.envelope.size() > kMaxKeptBytes) entry.envelope.clear();
   if (Status s = txn.Append(table, U64Key(entry.seq), Encode(entry)); !s) return s;
   if (entry.message_id.size() == 16)
-    if (Status s = txn.Put(by_id, entry.message_id, U64Key(entry.seq)); !s) return s;
+    if (Status s = txn.Put(by_id, IdKey(entry.message_id, entry.sender), U64Key(entry.seq)); !s) return s;
   // Keep the newest kMaxEntries: drop the oldest (one per addition keeps it at the bound).
   if (txn.Count(table) <= kMaxEntries) return Status::Ok();
   std::optional<QuarantineEntry> oldest;
@@ -60,12 +66,12 @@ Status QuarantineStore::Add(Txn& txn, QuarantineEntry& entry) {
   if (!oldest) return Status::Ok();
   if (auto removed = txn.Delete(table, U64Key(oldest->seq)); !removed) return removed.error();
   if (oldest->message_id.size() == 16)
-    if (auto removed = txn.Delete(by_id, oldest->message_id); !removed) return removed.error();
+    if (auto removed = txn.Delete(by_id, IdKey(oldest->message_id, oldest->sender)); !removed) return removed.error();
   return Status::Ok();
 }
 
-std::optional<std::string> QuarantineStore::ReasonFor(Txn& txn, ByteView message_id) const {
-  auto seq = txn.Get(m_store.table("quarantine_by_id"), message_id);
+std::optional<std::string> QuarantineStore::ReasonFor(Txn& txn, const std::string& sender, ByteView message_id) const {
+  auto seq = txn.Get(m_store.table("quarantine_by_id"), IdKey(message_id, sender));
   if (!seq) return std::nullopt;
   auto value = txn.Get(m_store.table("quarantine"), *seq);
   if (!value) return std::nullopt;

@@ -5,7 +5,8 @@
 //
 // Tables (key -> value; the node loop writes both):
 //   quarantine        u64 BE sequence  -> QuarantineEntry (record_codec layout)
-//   quarantine_by_id  16-byte message id -> u64 BE sequence   a retried copy is refused at once
+//   quarantine_by_id  16-byte message id ++ sender -> u64 BE sequence   a retried copy (same
+//                     sender, same id) is refused at once; another sender's message with that id is not
 // Thread-safety: as NodeStore (reads on any thread, writes from the node loop only).
 #pragma once
 
@@ -30,15 +31,15 @@ struct QuarantineEntry {
 
 class QuarantineStore {
  public:
-  static constexpr size_t kMaxEntries = 10'000;
-  static constexpr size_t kMaxKeptBytes = 256 * 1024;
+  static constexpr size_t kMaxEntries = 4'000;
+  static constexpr size_t kMaxKeptBytes = 64 * 1024;
 
   explicit QuarantineStore(NodeStore& store) : m_store(store) {}
 
   // Adds `entry` (assigning its seq), dropping the oldest entries beyond kMaxEntries.
   Status Add(Txn& txn, QuarantineEntry& entry);
-  // The reason a message id was quarantined for, if it was.
-  std::optional<std::string> ReasonFor(Txn& txn, ByteView message_id) const;
+  // The reason `sender`'s message `message_id` was quarantined for, if it was.
+  std::optional<std::string> ReasonFor(Txn& txn, const std::string& sender, ByteView message_id) const;
   // Newest first, at most `limit`.
   Result<std::vector<QuarantineEntry>> List(Txn& txn, size_t limit) const;
   Result<std::optional<QuarantineEntry>> Get(Txn& txn, uint64_t seq) const;

@@ -21,6 +21,8 @@ const T* Root(ByteView payload) {
 
 std::string ShortId(ByteView id) { return ToHex(id).substr(0, 12); }
 
+constexpr size_t kAcknowledgementsPerMessage = 256;
+
 std::string Text(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
 
 // Copies what a listing shows from the request into the (small, often rewritten) case record.
@@ -180,12 +182,16 @@ Status TraceService::SendAcknowledgements(store::Txn& txn) {
       if (Status s = m_cases.LinkMessage(txn, *sent, acks.front().request_message_id); !s) return s;
       continue;
     }
-    wire::TraceAcknowledgementBatchT batch;
-    for (wire::TraceAcknowledgementT& ack : acks)
-      batch.acknowledgements.push_back(std::make_unique<wire::TraceAcknowledgementT>(std::move(ack)));
-    auto sent = m_outgoing->Send(txn, requester, wire::MessageKind::TraceAcknowledgementBatch,
-                                 Pack<wire::TraceAcknowledgementBatch>(batch));
-    if (!sent) return sent.error();
+    // Batches of a bounded count: each entry is small (request_id is at most 128 bytes), so a
+    // batch stays far below the message size limit however many requests one state sent.
+    for (size_t start = 0; start < acks.size(); start += kAcknowledgementsPerMessage) {
+      wire::TraceAcknowledgementBatchT batch;
+      for (size_t i = start; i < std::min(acks.size(), start + kAcknowledgementsPerMessage); ++i)
+        batch.acknowledgements.push_back(std::make_unique<wire::TraceAcknowledgementT>(std::move(acks[i])));
+      auto sent = m_outgoing->Send(txn, requester, wire::MessageKind::TraceAcknowledgementBatch,
+                                   Pack<wire::TraceAcknowledgementBatch>(batch));
+      if (!sent) return sent.error();
+    }
   }
   m_pending_acks.clear();
   return Status::Ok();

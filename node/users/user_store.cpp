@@ -1,5 +1,7 @@
 #include "node/users/user_store.h"
 
+#include <cctype>
+
 #include <sodium.h>
 
 #include "node/crypto/primitives.h"
@@ -51,8 +53,10 @@ Result<std::string> UserStore::Create(store::Txn& txn, const std::string& name, 
     return MakeError(Errc::kInvalidArgument, "a user name is 1 to 64 letters, digits, '.', '_' or '-'");
   // Names the node itself writes in timelines and audit logs: a user named so would be
   // indistinguishable from the operator's own token or from the node.
+  std::string lower(name);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const char* reserved : {"operator", "node", "system"})
-    if (name == reserved)
+    if (lower == reserved)
       return MakeError(Errc::kInvalidArgument, "\"" + name + "\" is reserved for the node itself; choose another user name");
   if (txn.Get(m_store.table("users"), NameKey(name)))
     return MakeError(Errc::kConflict, "there is already a user " + name + " (names are never reused)");

@@ -77,12 +77,15 @@ TEST_F(ApiAbuseTest, DeepOrOversizedBodiesAreRefusedBeforeTheyAreBuilt) {
 }
 
 TEST_F(ApiAbuseTest, AUserCannotBeNamedLikeTheNodeItself) {
-  for (const char* name : {"operator", "node", "system"}) {
+  for (const char* name : {"operator", "Node", "SYSTEM"}) {
     auto r = f->Api("MEX-FGR").Post("/v1/users", {{"name", name}, {"role", "admin"}});
     ASSERT_FALSE(r) << name;
     EXPECT_EQ(r.error().code, Errc::kInvalidArgument);
     EXPECT_NE(r.error().message.find("reserved"), std::string::npos) << r.error().message;
   }
+  auto member = f->Api("MEX-FGR").Post("/v1/users", {{"name", "mex-fgr"}, {"role", "admin"}});
+  ASSERT_FALSE(member);
+  EXPECT_NE(member.error().message.find("is a member id"), std::string::npos) << member.error().message;
   EXPECT_TRUE(f->Api("MEX-FGR").Post("/v1/users", {{"name", "operator2"}, {"role", "auditor"}}));
 }
 

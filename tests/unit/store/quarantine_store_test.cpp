@@ -34,8 +34,9 @@ TEST(QuarantineStoreTest, KeepsReasonsNewestFirstAndFindsARetriedId) {
     EXPECT_EQ(list->front().reason, "invalid_payload: try 2");
     EXPECT_TRUE(list->front().envelope.empty());  // too large to keep
     EXPECT_EQ(list->back().envelope.size(), QuarantineStore::kMaxKeptBytes);
-    EXPECT_EQ(quarantine.ReasonFor(txn, Bytes(16, 2)).value_or(""), "invalid_payload: try 1");
-    EXPECT_FALSE(quarantine.ReasonFor(txn, Bytes(16, 9)));
+    EXPECT_EQ(quarantine.ReasonFor(txn, "XXX-ROGUE", Bytes(16, 2)).value_or(""), "invalid_payload: try 1");
+    EXPECT_FALSE(quarantine.ReasonFor(txn, "XXX-ROGUE", Bytes(16, 9)));
+    EXPECT_FALSE(quarantine.ReasonFor(txn, "MEX-FGR", Bytes(16, 2)));  // another sender's message with that id
     auto one = quarantine.Get(txn, list->back().seq);
     EXPECT_TRUE(one && *one);
     EXPECT_EQ((*one)->sender, "XXX-ROGUE");
@@ -63,7 +64,7 @@ TEST(QuarantineStoreTest, DropsTheOldestBeyondItsBound) {
     EXPECT_EQ(txn.Count((*store)->table("quarantine")), QuarantineStore::kMaxEntries);
     Bytes first(16, 0);
     first[2] = 1;
-    EXPECT_FALSE(quarantine.ReasonFor(txn, first));  // the oldest went, with its id
+    EXPECT_FALSE(quarantine.ReasonFor(txn, "", first));  // the oldest went, with its id
     auto list = quarantine.List(txn, 1);
     EXPECT_EQ(list->front().reason, "r" + std::to_string(QuarantineStore::kMaxEntries + 4));
     return Status::Ok();
