@@ -1,5 +1,7 @@
 #include "node/api/api_responses.h"
 
+#include <spdlog/spdlog.h>
+
 #include "node/api/json_limits.h"
 #include "node/common/json_text.h"
 
@@ -29,6 +31,8 @@ void PostRoute(httplib::Server& server, const std::string& pattern, httplib::Ser
 }
 
 void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message) {
+  // A refusal is the caller's business; a failure of the node's own is the operator's.
+  if (http_status == 500) spdlog::error("event=api_error status={} code={} reason=\"{}\"", http_status, code, message);
   res.status = http_status;
   res.set_content(DumpJson(Json{{"error", {{"code", code}, {"message", message}}}}), "application/json");
 }

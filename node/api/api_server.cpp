@@ -13,6 +13,7 @@
 #include "node/api/route_permissions.h"
 #include "node/api/trace_json.h"
 #include "node/common/file_util.h"
+#include "node/common/text.h"
 #include "node/protocol/photo_rules.h"
 #include "node/trace/lifecycle.h"
 
@@ -393,7 +394,16 @@ void ApiServer::Routes() {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
+    std::string what = "an exception of unknown type";
+    try {
+      if (failure) std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("event=api_exception method={} path=\"{}\" user={} reason=\"{}\"", req.method, ValidUtf8Or(req.path),
+                  CurrentUser(), ValidUtf8Or(what));
     SendError(res, 500, "internal", "the request could not be handled; see the node log");
   });
 }

@@ -23,15 +23,26 @@ class TestPeer {
     m_socket.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(self.transport_secret.data(), 32));
     m_socket.connect(endpoint);
   }
-  // Sends one frame and waits (bounded) for the hop ack.
-  std::optional<protocol::HopAckFrame> Exchange(ByteView frame, int timeout_ms = 5000) {
+  // Sends one frame and returns the first frame that comes back (bounded wait).
+  std::optional<Bytes> Roundtrip(ByteView frame, int timeout_ms = 5000) {
     m_socket.send(zmq::buffer(frame.data(), frame.size()), zmq::send_flags::none);
+    return Receive(timeout_ms);
+  }
+  // The next frame the node sends on this link, if one comes within `timeout_ms`.
+  std::optional<Bytes> Receive(int timeout_ms = 5000) {
     zmq::pollitem_t item{m_socket.handle(), 0, ZMQ_POLLIN, 0};
     if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms)) <= 0) return std::nullopt;
     zmq::message_t reply;
     (void)m_socket.recv(reply);
-    auto decoded = protocol::DecodeLinkFrame(ByteView(static_cast<const uint8_t*>(reply.data()), reply.size()), 1 << 20);
-    if (!decoded) return std::nullopt;
+    const auto* data = static_cast<const uint8_t*>(reply.data());
+    return Bytes(data, data + reply.size());
+  }
+  // Sends one frame and waits (bounded) for the hop ack.
+  std::optional<protocol::HopAckFrame> Exchange(ByteView frame, int timeout_ms = 5000) {
+    auto reply = Roundtrip(frame, timeout_ms);
+    if (!reply) return std::nullopt;
+    auto decoded = protocol::DecodeLinkFrame(*reply, 1 << 20);
+    if (!decoded || !std::holds_alternative<protocol::HopAckFrame>(*decoded)) return std::nullopt;
     return std::get<protocol::HopAckFrame>(*decoded);
   }
   std::optional<protocol::HopAckFrame> Deliver(ByteView envelope) { return Exchange(protocol::EncodeDeliver(envelope)); }
