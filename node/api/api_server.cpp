@@ -376,6 +376,8 @@ void ApiServer::Routes() {
                 {"hop_deferred", c.hop_deferred.load()},
                 {"batches_committed", c.batches_committed.load()},
                 {"commit_failures", c.commit_failures.load()},
+                {"quarantined", c.quarantined.load()},
+                {"failed_items", c.failed_items.load()},
                 {"zap_admitted", st.zap_admitted},
                 {"zap_refused", st.zap_refused},
                 {"unauthenticated_dropped", st.unauthenticated_dropped}}}});

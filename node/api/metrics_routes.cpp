@@ -90,6 +90,8 @@ void ApiServer::OpsRoutes() {
              {"tracenet_dead_letters_total", "Messages that expired undelivered or were refused for good", c.dead_letters.load()},
              {"tracenet_relayed_total", "Envelopes relayed for other members (hubs)", c.relayed.load()},
              {"tracenet_commit_failures_total", "Batch transactions that failed to commit", c.commit_failures.load()},
+             {"tracenet_quarantined_total", "Frames refused and kept because applying them failed", c.quarantined.load()},
+             {"tracenet_failed_items_total", "Frames, commands and registry answers left out of a batch because they failed", c.failed_items.load()},
              {"tracenet_registry_lookups_total", "Registry lookups that returned", r.lookups.load()},
              {"tracenet_registry_errors_total", "Registry lookups that failed", r.failures.load()},
              {"tracenet_registry_timeouts_total", "Registry lookups past their deadline", r.timeouts.load()}}) {

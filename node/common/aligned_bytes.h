@@ -30,7 +30,6 @@ class AlignedBytes {
   ByteView view() const { return m_view; }
   const uint8_t* data() const { return m_view.data(); }
   size_t size() const { return m_view.size(); }
-  bool copied() const { return m_copy != nullptr; }
   // The same stretch of bytes in the original: views taken of the aligned bytes (e.g. a vector
   // inside the FlatBuffer) outlive this object this way.
   ByteView InOriginal(ByteView inside) const {

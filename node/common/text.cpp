@@ -26,10 +26,6 @@ size_t Iterate(std::string_view text, Visit visit) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
-  return Iterate(text, [](utf8proc_int32_t, size_t) { return true; }) == std::string_view::npos;
-}
-
 Status CheckText(std::string_view text, std::string_view field, size_t max_bytes, Errc code) {
   if (text.size() > max_bytes)
     return MakeError(code, std::string(field) + " is " + std::to_string(text.size()) + " bytes long; at most " +

@@ -11,9 +11,6 @@
 
 namespace tracenet {
 
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or truncated sequences).
-bool IsValidUtf8(std::string_view text);
-
 // Ok when `text` is valid UTF-8 of at most `max_bytes` bytes without NUL or other control
 // characters (tab, line feed and carriage return are allowed). Otherwise an error of code
 // `code` that names `field` and says what is wrong (never echoes the bytes).

@@ -28,7 +28,7 @@ struct Counters {
   std::atomic<uint64_t> batches_committed{0};
   std::atomic<uint64_t> commit_failures{0};
   std::atomic<uint64_t> quarantined{0};         // frames refused because applying them failed
-  std::atomic<uint64_t> failed_items{0};        // commands and registry answers refused likewise
+  std::atomic<uint64_t> failed_items{0};        // frames, commands, registry answers left out of a batch
   LatencyHistogram commit_latency;  // each batch transaction, fsync included
 
   void CountRejection(const std::string& reason) {

@@ -79,8 +79,8 @@ TEST(TextFieldsTest, ControlCharactersAndOverlongTextAreRefused) {
 }
 
 TEST(TextFieldsTest, ReplacementKeepsValidTextAndMarksTheRest) {
-  EXPECT_TRUE(IsValidUtf8("Ciudad de México"));
-  EXPECT_FALSE(IsValidUtf8(std::string("\xf5\x80\x80\x80", 4)));
+  EXPECT_TRUE(CheckText("Ciudad de México", "place", 64));
+  EXPECT_FALSE(CheckText(std::string("\xf5\x80\x80\x80", 4), "place", 64));  // beyond U+10FFFF
   EXPECT_EQ(ValidUtf8Or(std::string("ok\xff!", 4)), "ok\xEF\xBF\xBD!");
 }
 
