@@ -470,9 +470,13 @@ void Messenger::OnLinkEvent(const transport::LinkEvent& event) {
   q.up = event.kind == transport::LinkEventKind::kUp;
   if (!q.up) q.down_since_ms = m_clock.NowMs();
   if (event.kind == transport::LinkEventKind::kUp) {
-    // The peer is back: forget backoff and send everything again now.
+    // The peer is back: forget backoff and send everything again now. The timeouts it caused
+    // were the link's, so a frame lost after this is retried after the first timeout again.
     spdlog::info("event=link_up peer={} queued={}", event.peer, q.by_seq.size());
-    for (auto& [seq, p] : q.by_seq) p.last_sent_ms = 0;
+    for (auto& [seq, p] : q.by_seq) {
+      p.last_sent_ms = 0;
+      p.attempts = 0;
+    }
     q.in_flight = 0;
     q.not_before_ms = 0;
     q.deferrals = 0;
@@ -508,7 +512,7 @@ void Messenger::LoadFrames(std::vector<std::pair<PeerQueue*, uint64_t>>& missing
   });
 }
 
-uint64_t Messenger::Pump(transport::Links& links) {
+uint64_t Messenger::Pump(transport::FrameLinks& links) {
   uint64_t now = m_clock.NowMs();
   uint64_t next_due = 1000;
   for (auto& [peer, q] : m_queues) {

@@ -27,7 +27,7 @@
 #include "node/protocol/keyring.h"
 #include "node/protocol/link_frame.h"
 #include "node/store/node_store.h"
-#include "node/transport/links.h"
+#include "node/transport/frame_links.h"
 
 namespace tracenet::messaging {
 
@@ -160,7 +160,7 @@ class Messenger final : public Outgoing {
 
   void OnLinkEvent(const transport::LinkEvent& event);
   // Sends what is due; returns how long until something else falls due (ms).
-  uint64_t Pump(transport::Links& links);
+  uint64_t Pump(transport::FrameLinks& links);
 
   size_t outbox_size() const { return m_outbox_size; }
   size_t queued_for(const std::string& peer) const;

@@ -20,9 +20,10 @@ constexpr uint64_t kSweepIntervalMs = 1000;
 constexpr uint64_t kMapReleaseIntervalMs = 1000;
 }  // namespace
 
-Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
+Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, NodeSeams seams) {
   if (Status s = crypto::Init(); !s) return s.error();
   std::unique_ptr<Node> node(new Node());
+  if (seams.clock) node->m_clock = seams.clock;
   node->m_config = config;
   auto identity = crypto::LoadIdentity(config.keys_dir);
   if (!identity) return identity.error();
@@ -34,11 +35,11 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   if (!config.directory_file.empty()) {
     auto source = DirectorySource::Open(
         {config.directory_file, {config.directory_federation, config.directory_authorities, config.directory_threshold}},
-        *node->m_store, node->m_clock.NowMs());
+        *node->m_store, node->m_clock->NowMs());
     if (!source) return source.error();
     node->m_directory = std::move(source.value());
     node->m_directory_status = node->m_directory->status();
-    peers = directory::PeersAt(node->m_directory->current(), node->m_clock.NowMs(), config.id);
+    peers = directory::PeersAt(node->m_directory->current(), node->m_clock->NowMs(), config.id);
   }
   // After its own key rotation a node keeps its previous keys in keys_dir/previous/ while peers
   // may still encrypt to them.
@@ -67,7 +68,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
     return peer && peer->role == "hub";
   };
   node->m_trace = std::make_unique<trace::TraceService>(*node->m_store, node->m_identity.storage_key,
-                                                        node->m_clock, trace_options);
+                                                        *node->m_clock, trace_options);
   node->m_audit = std::make_unique<audit::AuditLog>(*node->m_store, node->m_identity);
   node->m_trace->SetAudit(node->m_audit.get());
   node->m_users = std::make_unique<users::UserStore>(*node->m_store);
@@ -84,7 +85,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   mo.max_accepted_ttl_ms = node->AcceptedTtlMs();
   mo.message_ttl_ms = std::min(mo.message_ttl_ms, mo.max_accepted_ttl_ms);  // what peers accept
   if (Status s = node->OpenStolen(); !s) return s.error();
-  node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, node->m_clock, mo,
+  node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, *node->m_clock, mo,
                                                              node->m_counters, *node->m_dispatch);
   node->m_trace->SetOutgoing(node->m_messenger.get());
   if (node->m_directory) {
@@ -124,20 +125,24 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config) {
   // Verification dominates the CPU cost per message: spread it over the cores, the loop included.
   node->m_crypto_pool = std::make_unique<WorkPool>(std::max(1u, std::thread::hardware_concurrency()) - 1);
   node->m_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  // The handler asks the keyring in force at each handshake: a member removed or a key revoked
-  // by a new directory is refused from then on.
-  node->m_zap = std::make_unique<transport::ZapHandler>(
-      node->m_context, [raw = node.get()](const crypto::PublicKey32& key) -> std::optional<std::string> {
-        auto keys = raw->Keys();
-        const protocol::PeerKeys* peer = keys ? keys->FindPeerByTransportKey(key) : nullptr;
-        if (!peer) return std::nullopt;
-        return peer->id;
-      });
-  transport::LinkLimits limits;
-  limits.max_message_bytes = static_cast<int64_t>(config.max_message_bytes + 4096);
-  limits.send_high_water = config.send_high_water;
-  limits.receive_high_water = config.send_high_water;
-  node->m_links = std::make_unique<transport::Links>(node->m_context, node->m_identity, limits);
+  if (seams.links) {
+    node->m_links = std::move(seams.links);  // a driver's links: no sockets, no ZAP
+  } else {
+    // The handler asks the keyring in force at each handshake: a member removed or a key revoked
+    // by a new directory is refused from then on.
+    node->m_zap = std::make_unique<transport::ZapHandler>(
+        node->m_context, [raw = node.get()](const crypto::PublicKey32& key) -> std::optional<std::string> {
+          auto keys = raw->Keys();
+          const protocol::PeerKeys* peer = keys ? keys->FindPeerByTransportKey(key) : nullptr;
+          if (!peer) return std::nullopt;
+          return peer->id;
+        });
+    transport::LinkLimits limits;
+    limits.max_message_bytes = static_cast<int64_t>(config.max_message_bytes + 4096);
+    limits.send_high_water = config.send_high_water;
+    limits.receive_high_water = config.send_high_water;
+    node->m_links = std::make_unique<transport::Links>(node->m_context, node->m_identity, limits);
+  }
   if (!config.listen.empty()) {
     auto bound = node->m_links->Listen(config.listen);
     if (!bound) return bound.error();
@@ -287,10 +292,10 @@ Result<std::string> Node::CreateUser(const std::string& name, users::Role role, 
   // The token comes back through shared state the command owns a share of.
   auto token = std::make_shared<std::string>();
   Status s = RunCommand([this, token, name, role, by](store::Txn& txn) -> Status {
-    auto created = m_users->Create(txn, name, role, by, m_clock.NowMs());
+    auto created = m_users->Create(txn, name, role, by, m_clock->NowMs());
     if (!created) return created.error();
     *token = *created;
-    m_audit->Add({m_clock.NowMs(), by, "user created", name, "role " + std::string(users::RoleName(role))});
+    m_audit->Add({m_clock->NowMs(), by, "user created", name, "role " + std::string(users::RoleName(role))});
     return Status::Ok();
   });
   if (!s) return s.error();
@@ -299,15 +304,15 @@ Result<std::string> Node::CreateUser(const std::string& name, users::Role role, 
 
 Status Node::RevokeUser(const std::string& name, const std::string& by) {
   return RunCommand([this, name, by](store::Txn& txn) -> Status {
-    if (Status s = m_users->Revoke(txn, name, m_clock.NowMs()); !s) return s;
-    m_audit->Add({m_clock.NowMs(), by, "user revoked", name, ""});
+    if (Status s = m_users->Revoke(txn, name, m_clock->NowMs()); !s) return s;
+    m_audit->Add({m_clock->NowMs(), by, "user revoked", name, ""});
     return Status::Ok();
   });
 }
 
 Status Node::RecordRefusal(const std::string& user, const std::string& call, const std::string& why) {
   return RunCommand([this, user, call, why](store::Txn&) -> Status {
-    m_audit->Add({m_clock.NowMs(), user, "call refused", call, why});
+    m_audit->Add({m_clock->NowMs(), user, "call refused", call, why});
     return Status::Ok();
   });
 }
@@ -332,116 +337,125 @@ NodeStatus Node::Snapshot() const {
 }
 
 Status Node::Run(const std::atomic<bool>& stop) {
-  std::vector<transport::InboundFrame> frames;
-  std::vector<transport::LinkEvent> events;
-  uint64_t next_sweep = 0;
   int timeout_ms = 0;
-  while (!stop) {
-    frames.clear();
-    events.clear();
-    bool woke = false;
-    m_links->Poll(timeout_ms, m_wake_fd, m_config.batch_max, frames, events, woke);
-    if (woke) {
-      uint64_t count;
-      (void)!::read(m_wake_fd, &count, sizeof count);
-    }
-    for (const transport::LinkEvent& e : events) {
-      m_messenger->OnLinkEvent(e);
-      if (e.kind != transport::LinkEventKind::kUp) continue;
-      // Tell a hub we dialled that we are here, so it can send to us over this link.
-      if (m_dialled.count(e.peer)) (void)m_links->SendToPeer(e.peer, protocol::EncodeHello(m_config.id));
-      if (!m_directory) continue;
-      // A member asks its hub for a newer directory as soon as the link is up; the hub answers
-      // only when it holds a newer version, so a member never receives an older one to refuse.
-      const protocol::PeerKeys* peer = m_keys->FindPeer(e.peer);
-      if (m_config.role != "hub" && peer && peer->role == "hub")
-        (void)m_links->SendToPeer(e.peer, protocol::EncodeDirectoryRequest(m_directory->status().version));
-    }
-    std::deque<std::function<void()>> tasks;
-    {
-      std::lock_guard lock(m_queue_mutex);
-      tasks.swap(m_loop_tasks);
-    }
-    for (auto& task : tasks) task();
-    std::vector<std::shared_ptr<Command>> commands;
-    std::vector<LookupOutcome> lookups;
-    {
-      std::lock_guard lock(m_queue_mutex);
-      while (!m_commands.empty() && commands.size() < m_config.batch_max) {
-        int queued = Command::kQueued;
-        if (m_commands.front()->state.compare_exchange_strong(queued, Command::kTaken))
-          commands.push_back(std::move(m_commands.front()));
-        m_commands.pop_front();  // an abandoned one is dropped unrun
-      }
-      while (!m_lookup_results.empty()) {
-        lookups.push_back(std::move(m_lookup_results.front()));
-        m_lookup_results.pop_front();
-      }
-    }
-    uint64_t now = m_clock.NowMs();
-    bool sweep = now >= next_sweep;
-    if (sweep) next_sweep = now + kSweepIntervalMs;
-    if (!frames.empty() || !commands.empty() || !lookups.empty() || sweep)
-      ProcessBatch(frames, commands, lookups, sweep);
-    uint64_t next_due = m_messenger->Pump(*m_links);
-    bool more_waiting;
-    {
-      std::lock_guard lock(m_queue_mutex);
-      more_waiting = !m_commands.empty() || !m_lookup_results.empty() || !m_loop_tasks.empty();
-    }
-    timeout_ms = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
-    if (sweep && now >= m_next_map_release_ms) {
-      // Keeps RSS about the heap: store pages mapped by reads stay in the page cache.
-      m_next_map_release_ms = now + kMapReleaseIntervalMs;
-      m_store->env().ReleaseMappedPages();
-    }
-    if (sweep && m_directory && m_config.role != "hub" && now >= m_next_directory_pull_ms) {
-      // Pull: ask the home hubs now and then, in case a push was missed.
-      m_next_directory_pull_ms = now + 60'000;
-      for (const std::string& hub : m_home_hubs)
-        if (m_links->IsUp(hub))
-          (void)m_links->SendToPeer(hub, protocol::EncodeDirectoryRequest(m_directory->status().version));
-    }
-    if (sweep && m_directory) {
-      // A new version, or a key whose validity period began or ended, changes the peers.
-      bool applied = m_directory->Poll(now);
-      if (applied && m_config.role == "hub")
-        for (const protocol::PeerKeys& p : m_keys->peers()) SendDirectoryTo(p.id);
-      auto peers = directory::PeersAt(m_directory->current(), now, m_config.id);
-      bool keys_changed = peers.size() != m_keys->peers().size();
-      for (size_t i = 0; !keys_changed && i < peers.size(); ++i) {
-        const protocol::PeerKeys& a = peers[i];
-        const protocol::PeerKeys& b = m_keys->peers()[i];
-        keys_changed = a.id != b.id || a.endpoint != b.endpoint || a.sign_public != b.sign_public ||
-                       a.enc_public != b.enc_public || a.transport_public != b.transport_public ||
-                       a.previous_sign_keys != b.previous_sign_keys || a.previous_enc_keys != b.previous_enc_keys;
-      }
-      if (applied || keys_changed) {
-        if (Status s = ApplyPeers(std::move(peers)); !s)
-          spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
-      }
-      std::lock_guard lock(m_status_mutex);
-      m_directory_status = m_directory->status();
-    }
-    if (sweep) {
-      NodeStatus st;
-      st.id = m_config.id;
-      st.listen = m_bound_endpoint;
-      st.outbox = m_messenger->outbox_size();
-      for (const protocol::PeerKeys& p : m_keys->peers()) {
-        st.queued_by_peer[p.id] = m_messenger->queued_for(p.id);
-        st.oldest_queued_ms[p.id] = m_messenger->oldest_created_ms(p.id);
-        st.link_up[p.id] = m_links->IsUp(p.id);
-      }
-      st.zap_admitted = m_zap->admitted();
-      st.zap_refused = m_zap->refused();
-      st.unauthenticated_dropped = m_links->unauthenticated_dropped();
-      std::lock_guard lock(m_status_mutex);
-      m_status = std::move(st);
-    }
-  }
+  while (!stop) timeout_ms = Turn(timeout_ms);
   spdlog::info("event=node_stopping id={} outbox={}", m_config.id, m_messenger->outbox_size());
   return Status::Ok();
+}
+
+void Node::Step() { (void)Turn(0); }
+
+int Node::Turn(int timeout_ms) {
+  std::vector<transport::InboundFrame> frames;
+  std::vector<transport::LinkEvent> events;
+  bool woke = false;
+  m_links->Poll(timeout_ms, m_wake_fd, m_config.batch_max, frames, events, woke);
+  if (woke) {
+    uint64_t count;
+    (void)!::read(m_wake_fd, &count, sizeof count);
+  }
+  for (const transport::LinkEvent& e : events) {
+    m_messenger->OnLinkEvent(e);
+    if (e.kind != transport::LinkEventKind::kUp) continue;
+    // Tell a hub we dialled that we are here, so it can send to us over this link.
+    if (m_dialled.count(e.peer)) (void)m_links->SendToPeer(e.peer, protocol::EncodeHello(m_config.id));
+    if (!m_directory) continue;
+    // A member asks its hub for a newer directory as soon as the link is up; the hub answers
+    // only when it holds a newer version, so a member never receives an older one to refuse.
+    const protocol::PeerKeys* peer = m_keys->FindPeer(e.peer);
+    if (m_config.role != "hub" && peer && peer->role == "hub")
+      (void)m_links->SendToPeer(e.peer, protocol::EncodeDirectoryRequest(m_directory->status().version));
+  }
+  std::deque<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(m_queue_mutex);
+    tasks.swap(m_loop_tasks);
+  }
+  for (auto& task : tasks) task();
+  std::vector<std::shared_ptr<Command>> commands;
+  std::vector<LookupOutcome> lookups;
+  {
+    std::lock_guard lock(m_queue_mutex);
+    while (!m_commands.empty() && commands.size() < m_config.batch_max) {
+      int queued = Command::kQueued;
+      if (m_commands.front()->state.compare_exchange_strong(queued, Command::kTaken))
+        commands.push_back(std::move(m_commands.front()));
+      m_commands.pop_front();  // an abandoned one is dropped unrun
+    }
+    while (!m_lookup_results.empty()) {
+      lookups.push_back(std::move(m_lookup_results.front()));
+      m_lookup_results.pop_front();
+    }
+  }
+  uint64_t now = m_clock->NowMs();
+  bool sweep = now >= m_next_sweep_ms;
+  if (sweep) m_next_sweep_ms = now + kSweepIntervalMs;
+  if (!frames.empty() || !commands.empty() || !lookups.empty() || sweep)
+    ProcessBatch(frames, commands, lookups, sweep);
+  uint64_t next_due = m_messenger->Pump(*m_links);
+  bool more_waiting;
+  {
+    std::lock_guard lock(m_queue_mutex);
+    more_waiting = !m_commands.empty() || !m_lookup_results.empty() || !m_loop_tasks.empty();
+  }
+  int next_timeout = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
+  if (!sweep) return next_timeout;
+  if (now >= m_next_map_release_ms) {
+    // Keeps RSS about the heap: store pages mapped by reads stay in the page cache.
+    m_next_map_release_ms = now + kMapReleaseIntervalMs;
+    m_store->env().ReleaseMappedPages();
+  }
+  if (m_directory) SyncDirectory(now);
+  PublishStatus();
+  return next_timeout;
+}
+
+void Node::SyncDirectory(uint64_t now) {
+  if (m_config.role != "hub" && now >= m_next_directory_pull_ms) {
+    // Pull: ask the home hubs now and then, in case a push was missed.
+    m_next_directory_pull_ms = now + 60'000;
+    for (const std::string& hub : m_home_hubs)
+      if (m_links->IsUp(hub))
+        (void)m_links->SendToPeer(hub, protocol::EncodeDirectoryRequest(m_directory->status().version));
+  }
+  // A new version, or a key whose validity period began or ended, changes the peers.
+  bool applied = m_directory->Poll(now);
+  if (applied && m_config.role == "hub")
+    for (const protocol::PeerKeys& p : m_keys->peers()) SendDirectoryTo(p.id);
+  auto peers = directory::PeersAt(m_directory->current(), now, m_config.id);
+  bool keys_changed = peers.size() != m_keys->peers().size();
+  for (size_t i = 0; !keys_changed && i < peers.size(); ++i) {
+    const protocol::PeerKeys& a = peers[i];
+    const protocol::PeerKeys& b = m_keys->peers()[i];
+    keys_changed = a.id != b.id || a.endpoint != b.endpoint || a.sign_public != b.sign_public ||
+                   a.enc_public != b.enc_public || a.transport_public != b.transport_public ||
+                   a.previous_sign_keys != b.previous_sign_keys || a.previous_enc_keys != b.previous_enc_keys;
+  }
+  if (applied || keys_changed) {
+    if (Status s = ApplyPeers(std::move(peers)); !s)
+      spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
+  }
+  std::lock_guard lock(m_status_mutex);
+  m_directory_status = m_directory->status();
+}
+
+void Node::PublishStatus() {
+  NodeStatus st;
+  st.id = m_config.id;
+  st.listen = m_bound_endpoint;
+  st.outbox = m_messenger->outbox_size();
+  for (const protocol::PeerKeys& p : m_keys->peers()) {
+    st.queued_by_peer[p.id] = m_messenger->queued_for(p.id);
+    st.oldest_queued_ms[p.id] = m_messenger->oldest_created_ms(p.id);
+    st.link_up[p.id] = m_links->IsUp(p.id);
+  }
+  if (m_zap) {
+    st.zap_admitted = m_zap->admitted();
+    st.zap_refused = m_zap->refused();
+  }
+  st.unauthenticated_dropped = m_links->unauthenticated_dropped();
+  std::lock_guard lock(m_status_mutex);
+  m_status = std::move(st);
 }
 
 std::shared_ptr<const protocol::Keyring> Node::Keys() const { return m_shared_keys.Get(); }
@@ -487,7 +501,7 @@ void Node::SendDirectoryTo(const std::string& peer) {
 }
 
 void Node::DirectoryApplied() {
-  auto peers = directory::PeersAt(m_directory->current(), m_clock.NowMs(), m_config.id);
+  auto peers = directory::PeersAt(m_directory->current(), m_clock->NowMs(), m_config.id);
   if (Status s = ApplyPeers(std::move(peers)); !s)
     spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
   {
@@ -509,7 +523,7 @@ void Node::OnDirectoryFrame(const std::string& member, std::optional<ByteView> u
 }
 
 void Node::ApplyPushedDirectory(const std::string& member, const Bytes& update) {
-  auto applied = m_directory->Offer(update, m_clock.NowMs());
+  auto applied = m_directory->Offer(update, m_clock->NowMs());
   if (applied && *applied) {
     spdlog::info("event=directory_received from={} version={}", member, m_directory->status().version);
     DirectoryApplied();
@@ -526,7 +540,7 @@ Result<uint64_t> Node::OfferDirectory(Bytes signed_directory) {
   {
     std::lock_guard lock(m_queue_mutex);
     m_loop_tasks.push_back([this, done, bytes = std::move(signed_directory)] {
-      auto applied = m_directory->Offer(bytes, m_clock.NowMs());
+      auto applied = m_directory->Offer(bytes, m_clock->NowMs());
       if (!applied) {
         std::lock_guard status_lock(m_status_mutex);
         m_directory_status = m_directory->status();

@@ -37,13 +37,23 @@ struct NodeStatus {
   uint64_t zap_admitted = 0, zap_refused = 0, unauthenticated_dropped = 0;
 };
 
+// What a driver may put in place of the real world: a clock, and links (e.g. MemoryLinks). Both
+// empty in production: the system clock, and ZeroMQ links with CurveZMQ and ZAP.
+struct NodeSeams {
+  const Clock* clock = nullptr;  // must outlive the node
+  std::unique_ptr<transport::FrameLinks> links;
+};
+
 class Node {
  public:
-  static Result<std::unique_ptr<Node>> Create(const config::NodeConfig& config);
+  static Result<std::unique_ptr<Node>> Create(const config::NodeConfig& config, NodeSeams seams = {});
   ~Node();
 
   // Runs until `stop` becomes true.
   Status Run(const std::atomic<bool>& stop);
+  // One turn of the loop that never waits: what the links hold, queued commands and due work.
+  // For drivers that run the node on their own thread (in-process tests, the whole-node fuzzer).
+  void Step();
 
   struct SubmitItem {
     std::string recipient;
@@ -97,7 +107,7 @@ class Node {
   // The audit log (node/audit): checked in place, or a stretch exported for a third party.
   Result<audit::VerifyReport> VerifyAudit();
   Result<nlohmann::json> ExportAudit(uint64_t from, uint64_t to);
-  const Clock& clock() const { return m_clock; }
+  const Clock& clock() const { return *m_clock; }
 
  private:
   struct Command {
@@ -110,6 +120,14 @@ class Node {
   };
   Node() = default;
   void Wake();
+  // One turn of the loop: waits up to `timeout_ms` for input, applies it; returns how long the
+  // next turn may wait.
+  int Turn(int timeout_ms);
+  // Publishes what Snapshot() reads (on a sweep).
+  void PublishStatus();
+  // On a sweep: pulls from the home hubs now and then, and puts a new directory (or a key whose
+  // validity began or ended) in force.
+  void SyncDirectory(uint64_t now);
   // One turn of the loop in one transaction (node_batch.cpp).
   void ProcessBatch(std::vector<transport::InboundFrame>& frames, std::vector<std::shared_ptr<Command>>& commands,
                     std::vector<LookupOutcome>& lookups, bool sweep);
@@ -140,7 +158,8 @@ class Node {
   uint64_t AcceptedTtlMs() const;
 
   config::NodeConfig m_config;
-  SystemClock m_clock;
+  SystemClock m_system_clock;
+  const Clock* m_clock = &m_system_clock;  // or the one a driver gave (NodeSeams)
   crypto::Identity m_identity;
   std::vector<crypto::BoxSecret> m_previous_enc;  // from keys_dir/previous/, during a rotation
   std::shared_ptr<const protocol::Keyring> m_keys;  // the loop's copy
@@ -161,7 +180,7 @@ class Node {
   std::unique_ptr<messaging::Messenger> m_messenger;
   zmq::context_t m_context;
   std::unique_ptr<transport::ZapHandler> m_zap;
-  std::unique_ptr<transport::Links> m_links;
+  std::unique_ptr<transport::FrameLinks> m_links;
   std::unique_ptr<RegistryWorker> m_registry;
   uint64_t m_lookup_retry_ms = 5000;  // [registry] retry_ms
   uint64_t m_own_ttl_ms = 0;          // [limits] message_ttl_*
@@ -173,6 +192,7 @@ class Node {
   std::deque<std::shared_ptr<Command>> m_commands;
   std::deque<LookupOutcome> m_lookup_results;
   std::deque<std::function<void()>> m_loop_tasks;  // run on the loop thread, outside any transaction
+  uint64_t m_next_sweep_ms = 0;
   uint64_t m_next_directory_pull_ms = 0;
   uint64_t m_next_map_release_ms = 0;
   mutable std::mutex m_status_mutex;

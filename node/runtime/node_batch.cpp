@@ -32,7 +32,7 @@ struct ItemFailure {
 Status Node::QuarantineFrame(store::Txn& txn, const messaging::PreparedFrame& frame, const Error& why,
                              std::vector<messaging::HopReply>& replies) {
   store::QuarantineEntry entry;
-  entry.at_ms = m_clock.NowMs();
+  entry.at_ms = m_clock->NowMs();
   entry.link_peer = frame.frame->member;
   if (frame.opened) {
     entry.sender = frame.opened->header.sender;
@@ -119,7 +119,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     }
     if (Status s = m_messenger->FinishBatch(txn, *m_crypto_pool); !s) return s;
     if (sweep) {
-      auto pruned = m_store->PruneSeen(txn, m_clock.NowMs(), 10000);
+      auto pruned = m_store->PruneSeen(txn, m_clock->NowMs(), 10000);
       if (!pruned) return pruned.error();
     }
     if (Status s = m_trace->FinishBatch(txn); !s) return s;

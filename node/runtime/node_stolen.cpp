@@ -12,19 +12,19 @@ Status Node::OpenStolen() {
   member.max_publish_bytes = std::min<size_t>(512 * 1024, m_config.max_message_bytes - 2048);
   auto sign_key_of = [this](const std::string& id) { return SignKeyOf(id); };
   m_stolen_member = std::make_unique<stolen::MemberStolenService>(
-      *m_store, m_identity, m_clock, member, [this] { return m_home_hubs; }, sign_key_of);
+      *m_store, m_identity, *m_clock, member, [this] { return m_home_hubs; }, sign_key_of);
   if (m_config.role == "hub") {
     stolen::HubIndexOptions hub;
     hub.index_dir = m_config.data_dir + "/stolen-index";
     hub.searches_per_minute = m_config.stolen_searches_per_minute;
     hub.urgent_confirm_ms = m_config.stolen_urgent_confirm_minutes * 60'000;
     hub.routine_confirm_ms = m_config.stolen_routine_confirm_minutes * 60'000;
-    auto opened = stolen::HubIndexService::Open(*m_store, m_clock, hub, sign_key_of);
+    auto opened = stolen::HubIndexService::Open(*m_store, *m_clock, hub, sign_key_of);
     if (!opened) return opened.error();
     m_stolen_hub = std::move(*opened);
     m_stolen_hub->SetAudit(m_audit.get());
   }
-  m_dispatch = std::make_unique<DeliveryDispatch>(*m_trace, *m_stolen_member, m_stolen_hub.get(), *m_audit, m_clock);
+  m_dispatch = std::make_unique<DeliveryDispatch>(*m_trace, *m_stolen_member, m_stolen_hub.get(), *m_audit, *m_clock);
   return Status::Ok();
 }
 
@@ -40,7 +40,7 @@ Status Node::StolenCommand(const StolenCommandFn& fn, audit::AuditEvent what) {
   return RunCommand([this, &fn, &what](store::Txn& txn) {
     Status s = fn(txn, *m_stolen_member, *m_messenger);
     if (s) {
-      what.at_ms = m_clock.NowMs();
+      what.at_ms = m_clock->NowMs();
       m_audit->Add(what);
     }
     return s;

@@ -16,6 +16,7 @@
 #include "node/common/log_limiter.h"
 #include "node/common/result.h"
 #include "node/crypto/identity.h"
+#include "node/transport/frame_links.h"
 
 namespace tracenet::transport {
 
@@ -28,46 +29,33 @@ struct LinkLimits {
   int handshake_ms = 5000;
 };
 
-struct InboundFrame {
-  bool from_listener = false;  // true: arrived on the ROUTER (reply with routing_id)
-  std::string routing_id;      // ROUTER only
-  std::string member;          // authenticated member id (ZAP User-Id or the dialled peer)
-  zmq::message_t data;
-};
-
-enum class LinkEventKind { kUp, kDown, kAuthRefused };
-struct LinkEvent {
-  std::string peer;
-  LinkEventKind kind;
-};
-
-class Links {
+class Links final : public FrameLinks {
  public:
   Links(zmq::context_t& context, const crypto::Identity& identity, LinkLimits limits);
   ~Links();
 
   // Binds the CurveZMQ listener; returns the endpoint actually bound (port 0 is resolved).
-  Result<std::string> Listen(const std::string& endpoint);
+  Result<std::string> Listen(const std::string& endpoint) override;
   // Starts dialling a peer; libzmq reconnects by itself with the configured backoff.
   void AddPeer(const std::string& peer_id, const std::string& endpoint,
-               const crypto::PublicKey32& server_key);
+               const crypto::PublicKey32& server_key) override;
 
   // Stops dialling a peer and drops its queued frames (a member no longer in the directory).
-  void RemovePeer(const std::string& peer_id);
+  void RemovePeer(const std::string& peer_id) override;
 
   // Waits up to `timeout_ms` for input, then drains at most `max_frames` frames. `wake_fd` (may
   // be -1) is polled too; `woke` reports whether it was readable (the caller clears it).
   void Poll(int timeout_ms, int wake_fd, size_t max_frames, std::vector<InboundFrame>& frames,
-            std::vector<LinkEvent>& events, bool& woke);
+            std::vector<LinkEvent>& events, bool& woke) override;
 
   // Errc::kBackpressure when the peer's queue is full, Errc::kUnavailable when the link is down.
-  Status SendToPeer(const std::string& peer_id, ByteView frame);
+  Status SendToPeer(const std::string& peer_id, ByteView frame) override;
   // Sends on the listener to the connection `routing_id`; kUnavailable if it is gone.
-  Status Reply(const std::string& routing_id, ByteView frame);
+  Status Reply(const std::string& routing_id, ByteView frame) override;
 
   // Up when dialled and connected, or when the member connected in (its last frame's routing id).
-  bool IsUp(const std::string& peer_id) const;
-  uint64_t unauthenticated_dropped() const { return m_unauthenticated_dropped; }
+  bool IsUp(const std::string& peer_id) const override;
+  uint64_t unauthenticated_dropped() const override { return m_unauthenticated_dropped; }
 
  private:
   struct PeerLink {
