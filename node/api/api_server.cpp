@@ -322,25 +322,7 @@ void ApiServer::Routes() {
   SummaryRoutes();
   UserRoutes();
   ConsoleRoutes();
-
-  s.Get("/v1/audit/verify", [this](const httplib::Request&, httplib::Response& res) {
-    auto report = m_node.VerifyAudit();
-    if (!report) return SendError(res, report.error());
-    SendJson(res, 200, {{"ok", report->ok}, {"entries", report->entries}, {"checkpoints", report->checkpoints},
-                        {"first_break", report->ok ? Json(nullptr) : Json(report->first_break)}, {"problem", report->problem}});
-  });
-  // A signed stretch of the audit log for a third party: ?from=N&to=M (entry numbers; to=0: the last).
-  s.Get("/v1/audit/export", [this](const httplib::Request& req, httplib::Response& res) {
-    auto number = [&](const char* name) -> uint64_t {
-      std::string v = req.has_param(name) ? req.get_param_value(name) : "0";
-      return v.find_first_not_of("0123456789") == std::string::npos && v.size() < 19 ? std::stoull("0" + v) : UINT64_MAX;
-    };
-    uint64_t from = number("from"), to = number("to");
-    if (from == UINT64_MAX || to == UINT64_MAX) return SendError(res, 400, "invalid_argument", "from and to are entry numbers");
-    auto bundle = m_node.ExportAudit(from, to);
-    if (!bundle) return SendError(res, bundle.error());
-    SendJson(res, 200, *bundle);
-  });
+  AuditRoutes();
 
   s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();

@@ -50,6 +50,7 @@ class ApiServer {
   void SummaryRoutes();   // /v1/traces/summary, in case_summary_routes.cpp
   void FollowUpRoutes();  // cancel and clarification, in follow_up_routes.cpp
   void ConsoleRoutes();  // the web console's files, in console_routes.cpp
+  void AuditRoutes();    // /v1/audit/..., in audit_routes.cpp
   // Authenticates the request and checks its route's permission; false after answering it.
   bool Admit(const httplib::Request& req, httplib::Response& res);
   runtime::Node& m_node;

@@ -32,7 +32,8 @@ const std::vector<Rule>& Rules() {
     add("POST", "/v1/stolen/records(/[^/]+/status)?|/v1/stolen/imports/.*|/v1/stolen/resync", Permission::kReportStolen);
     add("POST", "/v1/stolen/searches", Permission::kSearchStolen);
     add("POST", "/v1/stolen/hits/[0-9a-f]{32}", Permission::kDecideHits);
-    add("GET", "/v1/audit/(verify|export)", Permission::kAudit);
+    add("GET", "/v1/audit/(verify|export|witnesses)", Permission::kAudit);
+    add("POST", "/v1/audit/witness-check", Permission::kAudit);
     return r;
   }();
   return rules;

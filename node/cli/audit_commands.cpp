@@ -35,6 +35,28 @@ int VerifyBundleFile(const AuditCommands& c) {
   return 0;
 }
 
+// Checks the node's log against every witness for it in `file` (what a peer's `tracenet audit
+// witnesses` wrote: {"witnesses": [...]}, or one witness object).
+int CheckWitnesses(api::ApiClient& client, const std::string& file, const std::string& self) {
+  auto content = ReadFileBytes(file);
+  if (!content) return Fail("verify", content.error().message, 2);
+  auto json = nlohmann::json::parse(AsString(*content), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return Fail("verify", file + " is not a witness file (JSON object)", 2);
+  nlohmann::json list = json.contains("witnesses") ? json["witnesses"] : nlohmann::json::array({json});
+  int checked = 0, failed = 0;
+  for (const nlohmann::json& w : list) {
+    if (!w.is_object() || w.value("member", self) != self) continue;
+    auto r = client.Post("/v1/audit/witness-check", w);
+    if (!r) return Fail("verify", r.error().message);
+    ++checked;
+    bool consistent = (*r)["consistent"].get<bool>();
+    failed += consistent ? 0 : 1;
+    std::printf("%s witness: %s\n", consistent ? "OK" : "BROKEN", (*r)["verdict"].get<std::string>().c_str());
+  }
+  if (checked == 0) return Fail("verify", file + " holds no witness for " + self, 2);
+  return failed ? 1 : 0;
+}
+
 }  // namespace
 
 void AddAuditCommands(CLI::App& app, AuditCommands& c) {
@@ -42,7 +64,15 @@ void AddAuditCommands(CLI::App& app, AuditCommands& c) {
   root->require_subcommand(1);
   auto* verify = root->add_subcommand("verify", "Check the node's audit log; names the first break");
   verify->add_option("--config", c.config, "Node config file")->required();
+  verify->add_option("--witness", c.witness_file,
+                     "Also check the log against a peer's witnesses for it (the file `tracenet audit witnesses` wrote "
+                     "on that peer): finds a log whose last entries were cut off");
   verify->callback([&c] { c.action = "verify"; });
+  auto* witnesses = root->add_subcommand("witnesses", "The latest signed audit checkpoint each peer sent in its receipts");
+  witnesses->add_option("--config", c.config, "Node config file")->required();
+  witnesses->add_option("--member", c.member, "Only this peer's");
+  witnesses->add_option("--out", c.out, "Write them to this file (for `tracenet audit verify --witness` on that peer)");
+  witnesses->callback([&c] { c.action = "witnesses"; });
   auto* exp = root->add_subcommand("export", "Write a signed stretch of the audit log for a third party");
   exp->add_option("--config", c.config, "Node config file")->required();
   exp->add_option("--out", c.out, "Bundle file to write")->required();
@@ -68,6 +98,22 @@ int AuditCommands::Run() {
       return Fail(action, "BROKEN at entry " + DumpJson((*r)["first_break"]) + ": " + (*r)["problem"].get<std::string>());
     std::printf("OK: %s entries, %s signed checkpoints; the chain and every signature verify.\n",
                 DumpJson((*r)["entries"]).c_str(), DumpJson((*r)["checkpoints"]).c_str());
+    return witness_file.empty() ? 0 : CheckWitnesses(*client, witness_file, loaded->id);
+  }
+  if (action == "witnesses") {
+    auto r = client->Get("/v1/audit/witnesses");
+    if (!r) return Fail(action, r.error().message);
+    nlohmann::json kept = nlohmann::json::array();
+    for (const nlohmann::json& w : (*r)["witnesses"])
+      if (member.empty() || w["member"] == member) kept.push_back(w);
+    nlohmann::json doc = {{"witnessed_by", (*r)["node"]}, {"witnesses", kept}};
+    if (out.empty()) {
+      std::printf("%s\n", doc.dump(1).c_str());
+    } else {
+      std::ofstream(out) << doc.dump(1) << "\n";
+      std::printf("Wrote %zu witnesses to %s; on each member: tracenet audit verify --config ... --witness %s\n",
+                  kept.size(), out.c_str(), out.c_str());
+    }
     return 0;
   }
   auto r = client->Get("/v1/audit/export?from=" + std::to_string(from) + "&to=" + std::to_string(to));

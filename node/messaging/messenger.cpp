@@ -233,13 +233,25 @@ Result<Bytes> Messenger::Send(store::Txn&, const std::string& recipient, wire::M
 Status Messenger::FinishBatch(store::Txn& txn, WorkPool& pool) {
   // Receipts join the messages to seal; their covered envelopes are noted once they are sealed.
   std::vector<std::pair<size_t, std::vector<Receipted>*>> receipts;
+  std::optional<audit::SignedCheckpoint> checkpoint;
+  if (m_checkpoint_source && !m_batch.to_receipt.empty()) {
+    auto latest = m_checkpoint_source(txn);
+    if (!latest) return latest.error();
+    checkpoint = std::move(*latest);
+  }
   for (auto& [sender, accepted] : m_batch.to_receipt) {
     flatbuffers::FlatBufferBuilder b(64 + accepted.size() * 72);
     std::vector<flatbuffers::Offset<wire::ReceiptEntry>> entries;
     for (const Receipted& r : accepted)
       entries.push_back(wire::CreateReceiptEntry(b, b.CreateVector(r.message_id),
                                                  b.CreateVector(r.envelope_hash.data(), r.envelope_hash.size())));
-    b.Finish(wire::CreateDeliveryReceipt(b, b.CreateVector(entries), m_clock.NowMs()));
+    auto entry_vector = b.CreateVector(entries);
+    if (checkpoint)
+      b.Finish(wire::CreateDeliveryReceipt(b, entry_vector, m_clock.NowMs(), checkpoint->seq,
+                                           b.CreateVector(checkpoint->hash.data(), checkpoint->hash.size()),
+                                           b.CreateVector(checkpoint->signature)));
+    else
+      b.Finish(wire::CreateDeliveryReceipt(b, entry_vector, m_clock.NowMs()));
     receipts.emplace_back(m_batch.to_seal.size(), &accepted);
     m_batch.to_seal.push_back({sender, wire::MessageKind::DeliveryReceipt,
                                Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()), protocol::NewMessageId()});

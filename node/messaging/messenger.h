@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "node/audit/audit_witness.h"
 #include "node/common/clock.h"
 #include "node/common/log_limiter.h"
 #include "node/common/work_pool.h"
@@ -105,6 +106,10 @@ class Messenger final : public Outgoing {
   using DirectoryFrames = std::function<void(const std::string& member, std::optional<ByteView> update,
                                              std::optional<uint64_t> request)>;
   void SetDirectoryFrames(DirectoryFrames handler) { m_directory_frames = std::move(handler); }
+  // Where receipts take the node's latest signed audit checkpoint from (a witness for the
+  // recipient, audit_witness.h); read inside the batch transaction. None: receipts carry none.
+  using CheckpointSource = std::function<Result<std::optional<audit::SignedCheckpoint>>(store::Txn&)>;
+  void SetCheckpointSource(CheckpointSource source) { m_checkpoint_source = std::move(source); }
   // A new keyring (a directory update); between batches, on the loop thread.
   // The loop's copy changes here; Seal, which API threads call, reads the published one.
   void SetKeys(std::shared_ptr<const protocol::Keyring> keys) {
@@ -262,6 +267,7 @@ class Messenger final : public Outgoing {
   std::atomic<uint64_t> m_message_ttl_ms;            // likewise
   Router m_router;
   DirectoryFrames m_directory_frames;
+  CheckpointSource m_checkpoint_source;
   bool m_relays = false;  // a hub: carries envelopes for other members
   const Clock& m_clock;
   MessengerOptions m_options;

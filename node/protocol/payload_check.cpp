@@ -176,6 +176,10 @@ Status CheckStructure(wire::MessageKind kind, ByteView payload) {
         if (!e->envelope_hash() || e->envelope_hash()->size() != 32)
           return Invalid("receipt entry envelope_hash must be 32 bytes");
       }
+      bool witnessed = r->audit_seq() != 0 || r->audit_hash() || r->audit_signature();
+      if (witnessed && (r->audit_seq() == 0 || !r->audit_hash() || r->audit_hash()->size() != 32 ||
+                        !r->audit_signature() || r->audit_signature()->size() != 64))
+        return Invalid("a receipt's audit checkpoint needs audit_seq, a 32-byte audit_hash and a 64-byte audit_signature");
       return Status::Ok();
     }
     case wire::MessageKind::Error: {

@@ -1,10 +1,15 @@
 // Hands each accepted message to the service of its kind: lost/stolen messages to the hub's
 // index (publications and searches, at a hub) or to the member's lost/stolen service (answers,
 // hit notices and decisions), everything else to the trace service, which also follows every
-// sent message's delivery. Thread-safety: the node loop thread only.
+// sent message's delivery. A receipt's audit checkpoint is kept as a witness for its sender
+// (audit_witness.h). Thread-safety: the node loop thread only.
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include "node/audit/audit_log.h"
+#include "node/audit/audit_witness.h"
 #include "node/common/clock.h"
 #include "node/messaging/delivery_handler.h"
 #include "node/stolen_exchange/hub_index_service.h"
@@ -15,9 +20,11 @@ namespace tracenet::runtime {
 
 class DeliveryDispatch final : public messaging::DeliveryHandler {
  public:
+  using SignKeyOf = std::function<std::optional<crypto::PublicKey32>(const std::string& member)>;
   DeliveryDispatch(trace::TraceService& trace, stolen::MemberStolenService& member, stolen::HubIndexService* hub,
-                   audit::AuditLog& audit, const Clock& clock)
-      : m_trace(trace), m_member(member), m_hub(hub), m_audit(audit), m_clock(clock) {}
+                   audit::AuditLog& audit, const Clock& clock, audit::WitnessStore& witnesses, SignKeyOf sign_key_of)
+      : m_trace(trace), m_member(member), m_hub(hub), m_audit(audit), m_clock(clock), m_witnesses(witnesses),
+        m_sign_key_of(std::move(sign_key_of)) {}
 
   Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) override;
   Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer, const std::string& custody) override {
@@ -38,11 +45,16 @@ class DeliveryDispatch final : public messaging::DeliveryHandler {
   }
 
  private:
+  // Keeps the receipt's checkpoint as a witness; one that does not verify is logged, not kept.
+  Status KeepWitness(store::Txn& txn, const protocol::Opened& receipt);
+
   trace::TraceService& m_trace;
   stolen::MemberStolenService& m_member;
   stolen::HubIndexService* m_hub;  // null unless this node is a hub
   audit::AuditLog& m_audit;
   const Clock& m_clock;
+  audit::WitnessStore& m_witnesses;
+  SignKeyOf m_sign_key_of;
 };
 
 }  // namespace tracenet::runtime

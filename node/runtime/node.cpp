@@ -45,6 +45,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
   // may still encrypt to them.
   if (auto previous = crypto::LoadIdentity(config.keys_dir + "/previous")) {
     node->m_previous_enc.push_back(previous->enc_secret);
+    node->m_previous_sign.push_back(previous->pub.sign_public);
     spdlog::info("event=previous_keys_loaded reason=\"messages to this node's previous encryption key are accepted\"");
   }
   auto keys = protocol::Keyring::Create(config.id, node->m_identity, peers, node->m_previous_enc);
@@ -88,6 +89,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, *node->m_clock, mo,
                                                              node->m_counters, *node->m_dispatch);
   node->m_trace->SetOutgoing(node->m_messenger.get());
+  node->m_messenger->SetCheckpointSource(
+      [store = node->m_store.get()](store::Txn& txn) { return audit::LatestCheckpoint(txn, *store); });
   if (node->m_directory) {
     if (const directory::Member* self = node->m_directory->current().FindMember(config.id)) node->m_home_hubs = self->home_hubs;
     Node* routed = node.get();

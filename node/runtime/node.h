@@ -107,6 +107,10 @@ class Node {
   // The audit log (node/audit): checked in place, or a stretch exported for a third party.
   Result<audit::VerifyReport> VerifyAudit();
   Result<nlohmann::json> ExportAudit(uint64_t from, uint64_t to);
+  // The newest audit checkpoint each peer sent in its receipts (audit_witness.h).
+  Result<std::vector<audit::Witness>> AuditWitnesses();
+  // This node's log against a peer's witness for it.
+  Result<audit::WitnessCheck> CheckAuditWitness(const audit::SignedCheckpoint& witness);
   const Clock& clock() const { return *m_clock; }
 
  private:
@@ -162,6 +166,7 @@ class Node {
   const Clock* m_clock = &m_system_clock;  // or the one a driver gave (NodeSeams)
   crypto::Identity m_identity;
   std::vector<crypto::BoxSecret> m_previous_enc;  // from keys_dir/previous/, during a rotation
+  std::vector<crypto::PublicKey32> m_previous_sign;  // the same rotation: older audit checkpoints
   std::shared_ptr<const protocol::Keyring> m_keys;  // the loop's copy
   protocol::KeyringHolder m_shared_keys{nullptr};   // the same, for the ZAP and API threads
   std::unique_ptr<DirectorySource> m_directory;
@@ -171,6 +176,7 @@ class Node {
   std::unique_ptr<store::NodeStore> m_store;
   messaging::Counters m_counters;
   std::unique_ptr<audit::AuditLog> m_audit;
+  std::unique_ptr<audit::WitnessStore> m_witnesses;  // peers' checkpoints from their receipts
   std::unique_ptr<trace::TraceService> m_trace;
   std::unique_ptr<users::UserStore> m_users;
   std::unique_ptr<store::QuarantineStore> m_quarantine;

@@ -24,7 +24,9 @@ Status Node::OpenStolen() {
     m_stolen_hub = std::move(*opened);
     m_stolen_hub->SetAudit(m_audit.get());
   }
-  m_dispatch = std::make_unique<DeliveryDispatch>(*m_trace, *m_stolen_member, m_stolen_hub.get(), *m_audit, *m_clock);
+  m_witnesses = std::make_unique<audit::WitnessStore>(*m_store);
+  m_dispatch = std::make_unique<DeliveryDispatch>(*m_trace, *m_stolen_member, m_stolen_hub.get(), *m_audit, *m_clock,
+                                                  *m_witnesses, sign_key_of);
   return Status::Ok();
 }
 
@@ -45,34 +47,6 @@ Status Node::StolenCommand(const StolenCommandFn& fn, audit::AuditEvent what) {
     }
     return s;
   });
-}
-
-Result<audit::VerifyReport> Node::VerifyAudit() {
-  Result<audit::VerifyReport> report = MakeError(Errc::kInternal, "not run");
-  Status s = m_store->env().Read([&](store::Txn& txn) {
-    report = audit::AuditLog::Verify(txn, *m_store, m_identity.pub.sign_public);
-    return Status::Ok();
-  });
-  if (!s) return s.error();
-  return report;
-}
-
-Result<nlohmann::json> Node::ExportAudit(uint64_t from, uint64_t to) {
-  nlohmann::json bundle;
-  Status s = m_store->env().Read([&](store::Txn& txn) -> Status {
-    auto entries = audit::AuditLog::Read(txn, *m_store, from, to);
-    if (!entries) return entries.error();
-    if (entries->empty()) return MakeError(Errc::kNotFound, "the audit log has no entries in that range");
-    auto checkpoints = audit::AuditLog::Checkpoints(txn, *m_store, entries->front().seq, entries->back().seq);
-    if (!checkpoints) return checkpoints.error();
-    // A bundle ends at a signed checkpoint, so that its last entries can be checked too.
-    while (!entries->empty() && !checkpoints->count(entries->back().seq)) entries->pop_back();
-    if (entries->empty()) return MakeError(Errc::kNotFound, "no signed checkpoint in that range yet");
-    bundle = audit::MakeBundle(m_config.id, m_identity.pub.sign_public, *entries, *checkpoints);
-    return Status::Ok();
-  });
-  if (!s) return s.error();
-  return bundle;
 }
 
 Status Node::StolenRead(

@@ -206,6 +206,11 @@ def main():
     c.call("GET", "/v1/audit/verify", expect=200)
     c.call("GET", "/v1/audit/export", expect=200)
     c.call("GET", "/v1/audit/export?from=x", expect=400)
+    c.call("GET", "/v1/audit/witnesses", expect=200)
+    _, check = c.call("POST", "/v1/audit/witness-check", {"seq": 1, "hash": "0" * 64, "signature": "0" * 128}, expect=200)
+    if check and check.get("consistent"):
+        c.failures.append(f"a witness this node never signed was taken as consistent: {check}")
+    c.call("POST", "/v1/audit/witness-check", {"seq": 1}, expect=400)
 
     record = {"owner_ref": "CT-K-1", "serial": "GLK482913", "category": "stolen", "make": "Glock",
               "calibre": "9x19mm", "type": "pistol", "event_date": "2026-01-05"}

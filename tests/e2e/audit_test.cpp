@@ -4,6 +4,7 @@
 // member's key or after one field is edited.
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "federation_fixture.h"
 
@@ -43,6 +44,34 @@ TEST(AuditTest, ATracesEventsAreInTheLogAndAnExportVerifiesWithThePublicKeyAlone
   exported["entries"][1]["actor"] = "USA-ATF";
   std::ofstream(bundle + ".edited") << exported.dump();
   EXPECT_NE(Tracenet("audit verify-bundle " + bundle + ".edited --public-key " + mex_key), 0) << "one field edited";
+}
+
+// A peer's witness of a node's log goes from one CLI to the other: `audit witnesses` on USA-ATF
+// writes what MEX-FGR's receipts told it, and `audit verify --witness` on MEX-FGR checks against it
+// (a cut-off log failing that check is shown in tests/unit/audit/audit_witness_test.cpp).
+TEST(AuditTest, APeersWitnessFileChecksTheNodesLogFromTheCommandLine) {
+  Federation f({{"MEX-FGR", "MEX", ""}, {"USA-ATF", "USA", "generate"}});
+  f.Start("MEX-FGR");
+  f.Start("USA-ATF");
+  const auto& w = f.known_weapon();
+  for (int i = 0; i < 2; ++i) {  // the second request's answer is receipted with a checkpoint
+    std::string id = f.Submit("MEX-FGR", "USA-ATF", w.serial, w.manufacturer);
+    f.WaitCase("MEX-FGR", id, [](const Json& c) { return c["state"] == "answered"; });
+  }
+  std::string witnesses = f.root() + "/usa-witnesses.json";
+  Json listed;
+  for (int i = 0; i < 100; ++i) {  // the receipt reaches USA-ATF a moment after the answer lands
+    ASSERT_EQ(Tracenet("audit witnesses --config " + f.layout("USA-ATF").config_path + " --member MEX-FGR --out " +
+                       witnesses), 0);
+    listed = Json::parse(std::ifstream(witnesses));
+    if (!listed["witnesses"].empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(listed["witnesses"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["witnesses"][0]["member"], "MEX-FGR");
+  EXPECT_EQ(Tracenet("audit verify --config " + f.layout("MEX-FGR").config_path + " --witness " + witnesses), 0);
+  EXPECT_NE(Tracenet("audit verify --config " + f.layout("USA-ATF").config_path + " --witness " + witnesses), 0)
+      << "a file with no witness for this node checks nothing and says so";
 }
 
 }  // namespace

@@ -142,6 +142,24 @@ void InProcessNode::Serve(const std::function<void()>& call) {
   caller.join();
 }
 
+void Exchange(InProcessNode& a, InProcessNode& b, int rounds) {
+  a.links().SetUp(b.self().id, true);
+  b.links().SetUp(a.self().id, true);
+  for (int i = 0; i < rounds; ++i) {
+    a.node().Step();
+    b.node().Step();
+    size_t moved = 0;
+    for (auto [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}})
+      for (auto& sent : from->links().TakeSent())
+        if (sent.peer == to->self().id) {
+          // What one side sent on the link it dialled arrives on the other's listener, and back.
+          to->links().Inject(from->self().id, sent.frame, !sent.via_listener);
+          ++moved;
+        }
+    if (moved == 0 && i > 0) return;
+  }
+}
+
 RemoteMember::RemoteMember(Member self, const std::vector<Member>& peers)
     : m_self(std::move(self)), m_keys(KeyringOf(m_self, peers)) {}
 

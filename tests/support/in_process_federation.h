@@ -70,6 +70,11 @@ class InProcessNode {
   transport::MemoryLinks* m_links = nullptr;  // owned by the node
 };
 
+// Connects `a` and `b` (each dials the other) and carries frames between them, turn by turn,
+// until neither has anything more for the other (at most `rounds` turns). Frames for anyone
+// else are dropped.
+void Exchange(InProcessNode& a, InProcessNode& b, int rounds = 20);
+
 // A member outside the process (a test's or a fuzzer's voice): seals envelopes from it.
 class RemoteMember {
  public:
