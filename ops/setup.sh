@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkgconf git ca-certificates
   libzmq3-dev cppzmq-dev libsodium-dev liblmdb-dev flatbuffers-compiler libflatbuffers-dev
-  libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libpq-dev libcsv-dev libutf8proc-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libcsv-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 with_node= build=1
 for option in "$@"; do

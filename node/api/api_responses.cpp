@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "node/api/json_limits.h"
 #include "node/common/json_text.h"
 
 namespace tracenet::api {
@@ -11,26 +10,16 @@ using Json = nlohmann::json;
 
 namespace {
 constexpr size_t kMaxSmallBodyBytes = 1 << 20;
-
-bool TakesLargeBodies(const std::string& pattern) {
-  return pattern == "/v1/traces" || pattern == "/v1/traces/batch" || pattern == "/v1/directory" ||
-         pattern.rfind("/v1/stolen/imports", 0) == 0;
-}
+constexpr size_t kMaxLargeBodyBytes = 8 << 20;  // a trace request with its photos (base64 in JSON)
 }  // namespace
 
-void PostRoute(httplib::Server& server, const std::string& pattern, httplib::Server::Handler handler) {
-  bool large = TakesLargeBodies(pattern);
-  server.Post(pattern, [large, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    if (!large && req.body.size() > kMaxSmallBodyBytes)
-      return SendError(res, 413, "payload_too_large", "a body for " + req.path + " is at most " +
-                                                          std::to_string(kMaxSmallBodyBytes >> 10) + " KiB");
-    if (!JsonDepthWithin(req.body))
-      return SendError(res, 400, "too_deep", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    handler(req, res);
-  });
+size_t MaxBodyFor(const std::string& pattern) {
+  bool large = pattern == "/v1/traces" || pattern == "/v1/traces/batch" || pattern == "/v1/directory" ||
+               pattern.find("/v1/stolen/imports") != std::string::npos;
+  return large ? kMaxLargeBodyBytes : kMaxSmallBodyBytes;
 }
 
-void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message) {
+void SendError(http::Response& res, int http_status, std::string_view code, const std::string& message) {
   // A refusal is the caller's business; a failure of the node's own is the operator's.
   if (http_status == 500) spdlog::error("event=api_error status={} code={} reason=\"{}\"", http_status, code, message);
   res.status = http_status;
@@ -52,13 +41,13 @@ int HttpStatusFor(Errc code) {
   }
 }
 
-void SendJson(httplib::Response& res, int status, const Json& body) {
+void SendJson(http::Response& res, int status, const Json& body) {
   res.status = status;
   res.set_content(DumpJson(body), "application/json");
 }
 
 
-void SendError(httplib::Response& res, const Error& error) {
+void SendError(http::Response& res, const Error& error) {
   SendError(res, HttpStatusFor(error.code), ErrcName(error.code), error.message);
 }
 

@@ -1,6 +1,5 @@
 #include "node/api/api_server.h"
 
-#include <httplib.h>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -10,7 +9,7 @@
 #include <cmath>
 
 #include "node/api/api_responses.h"
-#include "node/api/route_permissions.h"
+#include "node/api/json_limits.h"
 #include "node/api/trace_json.h"
 #include "node/common/file_util.h"
 #include "node/common/text.h"
@@ -33,9 +32,6 @@ Json DirectoryJson(const runtime::DirectoryStatus& d, uint64_t now_ms) {
           {"problem", d.problem}};
 }
 
-// Room for a trace request with its photos (base64 in JSON); each photo is limited on its own.
-constexpr size_t kMaxBodyBytes = 8 << 20;
-constexpr size_t kHandlerThreads = 64;
 constexpr size_t kMaxBatch = 1000;
 
 }  // namespace
@@ -66,8 +62,12 @@ thread_local users::Role t_current_role = users::Role::kAdmin;
 const std::string& ApiServer::CurrentUser() { return t_current_user; }
 users::Role ApiServer::CurrentRole() { return t_current_role; }
 
-bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
+bool ApiServer::Admit(const http::Request& req, const http::Route& route, http::Response& res) {
   t_current_user.clear();
+  if (!m_hosts_known.load(std::memory_order_acquire)) {  // the port (part of the Host) is known once bound
+    SendError(res, 503, "starting", "the API is starting; retry");
+    return false;
+  }
   std::string host = req.get_header_value("Host");
   std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!m_allowed_hosts.count(host)) {
@@ -80,7 +80,7 @@ bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
     return false;
   }
 
-  if (req.path == "/healthz" || req.path == "/readyz" || IsConsolePath(req.path)) return true;
+  if (!route.permission) return true;  // health, readiness and the console's files
   std::string auth = req.get_header_value("Authorization");
   std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : std::string();
   users::Role role = users::Role::kAdmin;
@@ -108,7 +108,7 @@ bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
                   " requests per second ([api] requests_per_second); retry after the Retry-After seconds");
     return false;
   }
-  users::Permission needed = PermissionFor(req.method, req.path);
+  users::Permission needed = *route.permission;
   if (!users::Allows(role, needed)) {
     std::string why = "user " + t_current_user + " (" + std::string(users::RoleName(role)) + ") may not " +
                       std::string(users::PermissionName(needed));
@@ -120,33 +120,28 @@ bool ApiServer::Admit(const httplib::Request& req, httplib::Response& res) {
 }
 
 ApiServer::ApiServer(runtime::Node& node, std::string token)
-    : m_node(node),
-      m_token(std::move(token)),
-      m_rate_limiter(node.config().api_requests_per_second),
-      m_server(std::make_unique<httplib::Server>()) {
+    : m_node(node), m_token(std::move(token)), m_rate_limiter(node.config().api_requests_per_second) {
   Routes();
 }
 
 ApiServer::~ApiServer() { Stop(); }
 
-void ApiServer::Routes() {
-  httplib::Server& s = *m_server;
-  s.set_payload_max_length(kMaxBodyBytes);
-  s.set_tcp_nodelay(true);
-  // Each submit waits for its batch to commit; enough handler threads let many callers share one
-  // commit (group commit) instead of queueing behind a few.
-  s.new_task_queue = [] { return new httplib::ThreadPool(kHandlerThreads); };  // small JSON answers must not wait for delayed ACKs (Nagle)
-  s.set_read_timeout(10, 0);
-  // Integrations keep a connection open; the default (5 requests, then close) made every fifth
-  // call reconnect, and a call sent just as the server closed failed.
-  s.set_keep_alive_max_count(1000);
-  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return Admit(req, res) ? httplib::Server::HandlerResponse::Unhandled : httplib::Server::HandlerResponse::Handled;
+void ApiServer::Get(const std::string& pattern, std::optional<users::Permission> permission, http::Handler handler) {
+  m_routes.Add("GET", pattern, permission, 0, std::move(handler));
+}
+
+void ApiServer::Post(const std::string& pattern, users::Permission permission, http::Handler handler) {
+  m_routes.Add("POST", pattern, permission, MaxBodyFor(pattern), [handler = std::move(handler)](const http::Request& req, http::Response& res) {
+    if (!JsonDepthWithin(req.body))
+      return SendError(res, 400, "too_deep", "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    handler(req, res);
   });
+}
 
-  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { SendJson(res, 200, {{"status", "ok"}}); });
+void ApiServer::Routes() {
+  Get("/healthz", std::nullopt, [](const http::Request&, http::Response& res) { SendJson(res, 200, {{"status", "ok"}}); });
 
-  PostRoute(s, "/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/traces", users::Permission::kSubmit, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     if (!body.is_object() || !body.contains("recipient") || !body["recipient"].is_string())
@@ -160,7 +155,7 @@ void ApiServer::Routes() {
   });
 
   // Bulk filing for case-management systems: all requests are checked, then committed together.
-  PostRoute(s, "/v1/traces/batch", [this](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/traces/batch", users::Permission::kSubmit, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     if (!body.is_object() || !body.contains("traces") || !body["traces"].is_array() || body["traces"].empty())
@@ -184,7 +179,7 @@ void ApiServer::Routes() {
     SendJson(res, 201, {{"case_ids", out}});
   });
 
-  s.Get("/v1/traces", [this](const httplib::Request& req, httplib::Response& res) {
+  Get("/v1/traces", users::Permission::kReadCases, [this](const http::Request& req, http::Response& res) {
     bool overdue_only = req.get_param_value("overdue") == "true" || req.get_param_value("overdue") == "1";
     std::string state = req.get_param_value("state"), direction = req.get_param_value("direction");
     if (!direction.empty() && direction != "outgoing" && direction != "incoming")
@@ -211,8 +206,8 @@ void ApiServer::Routes() {
     SendJson(res, 200, {{"cases", cases}});
   });
 
-  s.Get(R"(/v1/traces/([0-9a-fA-F]{32}))", [this](const httplib::Request& req, httplib::Response& res) {
-    Bytes id = *FromHex(req.matches[1].str());
+  Get(R"(/v1/traces/([0-9a-fA-F]{32}))", users::Permission::kReadCases, [this](const http::Request& req, http::Response& res) {
+    Bytes id = *FromHex(req.matches[1]);
     Json out;
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
       auto record = store.Find(txn, id);
@@ -226,14 +221,14 @@ void ApiServer::Routes() {
       return Status::Ok();
     });
     if (!s) return SendError(res, 500, ErrcName(s.error().code), s.error().message);
-    if (out.is_null()) return SendError(res, 404, "not_found", "no case " + req.matches[1].str());
+    if (out.is_null()) return SendError(res, 404, "not_found", "no case " + req.matches[1]);
     SendJson(res, 200, out);
   });
 
   // A photo of the request, as its own image (the console shows it; a case system can file it).
-  s.Get(R"(/v1/traces/([0-9a-fA-F]{32})/photos/([0-9]{1,2}))", [this](const httplib::Request& req, httplib::Response& res) {
-    Bytes id = *FromHex(req.matches[1].str());
-    size_t index = std::stoul(req.matches[2].str());
+  Get(R"(/v1/traces/([0-9a-fA-F]{32})/photos/([0-9]{1,2}))", users::Permission::kReadCases, [this](const http::Request& req, http::Response& res) {
+    Bytes id = *FromHex(req.matches[1]);
+    size_t index = std::stoul(req.matches[2]);
     std::optional<std::pair<std::string, std::string>> photo;  // media type, bytes
     Status s = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
       auto request = store.GetDocument(txn, id, trace::CaseStore::Document::kRequest);
@@ -249,14 +244,14 @@ void ApiServer::Routes() {
       return Status::Ok();
     });
     if (!s) return SendError(res, s.error());
-    if (!photo) return SendError(res, 404, "not_found", "case " + req.matches[1].str() + " has no photo " + req.matches[2].str());
+    if (!photo) return SendError(res, 404, "not_found", "case " + req.matches[1] + " has no photo " + req.matches[2]);
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Cache-Control", "private, max-age=3600");
     res.set_content(std::move(photo->second), photo->first);
   });
 
   // Messages that expired undelivered or were refused for good, and putting one back in the outbox.
-  s.Get("/v1/dead-letters", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/dead-letters", users::Permission::kAdminister, [this](const http::Request&, http::Response& res) {
     auto letters = m_node.DeadLetters(10000);
     if (!letters) return SendError(res, 500, ErrcName(letters.error().code), letters.error().message);
     Json out = Json::array();
@@ -268,11 +263,11 @@ void ApiServer::Routes() {
                      {"reason", d.reason}});
     SendJson(res, 200, {{"dead_letters", out}});
   });
-  PostRoute(s, R"(/v1/dead-letters/([0-9a-f]{32})/resend)", [this](const httplib::Request& req, httplib::Response& res) {
-    auto id = FromHex(req.matches[1].str());
+  Post(R"(/v1/dead-letters/([0-9a-f]{32})/resend)", users::Permission::kAdminister, [this](const http::Request& req, http::Response& res) {
+    auto id = FromHex(req.matches[1]);
     Status s = m_node.ResendDeadLetter(*id);
     if (!s) return SendError(res, HttpStatusFor(s.error().code), ErrcName(s.error().code), s.error().message);
-    SendJson(res, 200, {{"message_id", req.matches[1].str()}, {"state", "queued"}});
+    SendJson(res, 200, {{"message_id", req.matches[1]}, {"state", "queued"}});
   });
 
   // Frames refused because applying them failed (node loop fault isolation), for the operator.
@@ -286,24 +281,24 @@ void ApiServer::Routes() {
                 {"reason", q.reason},
                 {"bytes", q.envelope.size()}};
   };
-  s.Get("/v1/quarantine", [this, quarantine_json](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/quarantine", users::Permission::kAdminister, [this, quarantine_json](const http::Request&, http::Response& res) {
     auto entries = m_node.Quarantined(1000);
     if (!entries) return SendError(res, entries.error());
     Json out = Json::array();
     for (const store::QuarantineEntry& q : *entries) out.push_back(quarantine_json(q));
     SendJson(res, 200, {{"quarantine", out}});
   });
-  s.Get(R"(/v1/quarantine/([0-9]{1,19}))", [this, quarantine_json](const httplib::Request& req, httplib::Response& res) {
-    auto entry = m_node.QuarantinedEntry(std::stoull(req.matches[1].str()));
+  Get(R"(/v1/quarantine/([0-9]{1,19}))", users::Permission::kAdminister, [this, quarantine_json](const http::Request& req, http::Response& res) {
+    auto entry = m_node.QuarantinedEntry(std::stoull(req.matches[1]));
     if (!entry) return SendError(res, entry.error());
-    if (!*entry) return SendError(res, 404, "not_found", "no quarantined frame " + req.matches[1].str());
+    if (!*entry) return SendError(res, 404, "not_found", "no quarantined frame " + req.matches[1]);
     Json j = quarantine_json(**entry);
     j["frame_hex"] = ToHex((*entry)->envelope);  // the link frame as received, for analysis
     SendJson(res, 200, j);
   });
 
   // A new signed directory for this node (a hub passes it on to its members): as hex in JSON.
-  PostRoute(s, "/v1/directory", [this](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/directory", users::Permission::kAdminister, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("signed_directory_hex") ||
         !body["signed_directory_hex"].is_string())
@@ -324,7 +319,7 @@ void ApiServer::Routes() {
   ConsoleRoutes();
   AuditRoutes();
 
-  s.Get("/v1/status", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/status", users::Permission::kReadCases, [this](const http::Request&, http::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();
     messaging::Counters& c = m_node.counters();
     const runtime::RegistryCounters& r = m_node.registry_counters();
@@ -365,49 +360,37 @@ void ApiServer::Routes() {
                 {"unauthenticated_dropped", st.unauthenticated_dropped}}}});
   });
 
-  // httplib's own refusals (a body over the limit, no such route) come without a body: give them
-  // the same JSON error shape as every other refusal.
-  s.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 413)
-      SendError(res, 413, "oversized", "request body exceeds " + std::to_string(kMaxBodyBytes >> 20) + " MiB");
-    else if (res.status == 404)
-      SendError(res, 404, "not_found", "no such endpoint: " + req.method + " " + req.path);
-    else
-      return httplib::Server::HandlerResponse::Unhandled;
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-
-  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr failure) {
-    std::string what = "an exception of unknown type";
-    try {
-      if (failure) std::rethrow_exception(failure);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("event=api_exception method={} path=\"{}\" user={} reason=\"{}\"", req.method, ValidUtf8Or(req.path),
-                  CurrentUser(), ValidUtf8Or(what));
-    SendError(res, 500, "internal", "the request could not be handled; see the node log");
-  });
 }
 
 Result<int> ApiServer::Start(const std::string& listen) {
   auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return MakeError(Errc::kConfig, "the API listens on host:port, not " + listen);
   std::string host = listen.substr(0, colon);
   int port = std::atoi(listen.substr(colon + 1).c_str());
-  if (port == 0) port = m_server->bind_to_any_port(host);
-  else if (!m_server->bind_to_port(host, port)) port = -1;
-  if (port <= 0) return MakeError(Errc::kConfig, "cannot bind the API to " + listen);
+  http::ServerHooks hooks;
+  hooks.gate = [this](const http::Request& req, const http::Route& route, http::Response& res) { return Admit(req, route, res); };
+  hooks.refuse = [](int status, const http::Request& req, http::Response& res) {
+    if (status == 413) return SendError(res, 413, "oversized", "request body for " + req.method + " " + ValidUtf8Or(req.path) + " is too large");
+    if (status == 405) return SendError(res, 405, "method_not_allowed", req.method + " is not served on " + ValidUtf8Or(req.path));
+    SendError(res, 404, "not_found", "no such endpoint: " + req.method + " " + ValidUtf8Or(req.path));
+  };
+  hooks.failed = [](const http::Request& req, const std::string& what, http::Response& res) {
+    spdlog::error("event=api_exception method={} path=\"{}\" user={} reason=\"{}\"", req.method, ValidUtf8Or(req.path),
+                  CurrentUser(), ValidUtf8Or(what));
+    SendError(res, 500, "internal", "the request could not be handled; see the node log");
+  };
+  m_server = std::make_unique<http::HttpServer>(m_routes, std::move(hooks));
+  auto bound = m_server->Start(host, port);
+  if (!bound) return MakeError(Errc::kConfig, "cannot bind the API to " + listen + ": " + bound.error().message);
+  port = *bound;
   std::string suffix = ":" + std::to_string(port);
   m_allowed_hosts = {host + suffix, "localhost" + suffix, "127.0.0.1" + suffix, "[::1]" + suffix};
-  m_thread = std::thread([this] { m_server->listen_after_bind(); });
+  m_hosts_known.store(true, std::memory_order_release);
   return port;
 }
 
 void ApiServer::Stop() {
-  if (m_server) m_server->stop();
-  if (m_thread.joinable()) m_thread.join();
+  if (m_server) m_server->Stop();
 }
 
 }  // namespace tracenet::api

@@ -1,7 +1,6 @@
 // The audit log: checked in place, a signed stretch exported for a third party, the
 // checkpoints peers sent in their receipts (witnesses of their logs), and this node's log
 // compared with a witness a peer kept for it (node/audit/audit_witness.h).
-#include <httplib.h>
 
 #include "node/api/api_responses.h"
 #include "node/api/api_server.h"
@@ -38,16 +37,15 @@ std::optional<audit::SignedCheckpoint> WitnessFromJson(const Json& j) {
 }  // namespace
 
 void ApiServer::AuditRoutes() {
-  httplib::Server& s = *m_server;
 
-  s.Get("/v1/audit/verify", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/audit/verify", users::Permission::kAudit, [this](const http::Request&, http::Response& res) {
     auto report = m_node.VerifyAudit();
     if (!report) return SendError(res, report.error());
     SendJson(res, 200, {{"ok", report->ok}, {"entries", report->entries}, {"checkpoints", report->checkpoints},
                         {"first_break", report->ok ? Json(nullptr) : Json(report->first_break)}, {"problem", report->problem}});
   });
   // A signed stretch of the audit log for a third party: ?from=N&to=M (entry numbers; to=0: the last).
-  s.Get("/v1/audit/export", [this](const httplib::Request& req, httplib::Response& res) {
+  Get("/v1/audit/export", users::Permission::kAudit, [this](const http::Request& req, http::Response& res) {
     auto number = [&](const char* name) -> uint64_t {
       std::string v = req.has_param(name) ? req.get_param_value(name) : "0";
       return v.find_first_not_of("0123456789") == std::string::npos && v.size() < 19 ? std::stoull("0" + v) : UINT64_MAX;
@@ -59,7 +57,7 @@ void ApiServer::AuditRoutes() {
     SendJson(res, 200, *bundle);
   });
 
-  s.Get("/v1/audit/witnesses", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/audit/witnesses", users::Permission::kAudit, [this](const http::Request&, http::Response& res) {
     auto witnesses = m_node.AuditWitnesses();
     if (!witnesses) return SendError(res, witnesses.error());
     Json list = Json::array();
@@ -67,7 +65,7 @@ void ApiServer::AuditRoutes() {
     SendJson(res, 200, {{"node", m_node.config().id}, {"witnesses", list}});
   });
 
-  PostRoute(s, "/v1/audit/witness-check", [this](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/audit/witness-check", users::Permission::kAudit, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     if (body.is_object() && body.contains("member") && body["member"] != m_node.config().id)

@@ -1,7 +1,6 @@
 // GET /v1/traces/summary: how many cases are in each state and how many are overdue, for the
 // console's dashboard, exact however many cases the node holds: states are counted from the
 // case_state index without opening a record; only open cases are read, for their deadlines.
-#include <httplib.h>
 
 #include "node/api/api_responses.h"
 #include "node/api/api_server.h"
@@ -10,7 +9,7 @@
 namespace tracenet::api {
 
 void ApiServer::SummaryRoutes() {
-  m_server->Get("/v1/traces/summary", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/traces/summary", users::Permission::kReadCases, [this](const http::Request&, http::Response& res) {
     Json by_state = Json::object();
     uint64_t overdue = 0, total = 0;
     uint64_t now = m_node.clock().NowMs();

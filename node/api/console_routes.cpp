@@ -2,7 +2,6 @@
 // (they hold no data; every datum comes from the API, which checks the token the officer gives
 // the console). Content-Security-Policy allows only this origin, so the console works offline and
 // a value that slipped into the page could not load or run anything from elsewhere.
-#include <httplib.h>
 #include <sodium.h>
 
 #include "node/api/api_server.h"
@@ -29,13 +28,12 @@ std::string ETagOf(std::string_view body) {
 bool IsConsolePath(const std::string& path) { return path == "/" || path == "/console" || path.rfind("/console/", 0) == 0; }
 
 void ApiServer::ConsoleRoutes() {
-  httplib::Server& s = *m_server;
-  auto redirect = [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/console/"); };
-  s.Get("/", redirect);
-  s.Get("/console", redirect);
+  auto redirect = [](const http::Request&, http::Response& res) { res.set_redirect("/console/"); };
+  Get("/", std::nullopt, redirect);
+  Get("/console", std::nullopt, redirect);
   for (const console::ConsoleAsset& asset : console::ConsoleAssets()) {
     std::string etag = ETagOf(asset.body);
-    auto serve = [asset, etag](const httplib::Request& req, httplib::Response& res) {
+    auto serve = [asset, etag](const http::Request& req, http::Response& res) {
       res.set_header("Content-Security-Policy", kContentSecurityPolicy);
       res.set_header("X-Content-Type-Options", "nosniff");
       res.set_header("Referrer-Policy", "no-referrer");
@@ -45,12 +43,12 @@ void ApiServer::ConsoleRoutes() {
         res.status = 304;
         return;
       }
-      res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
+      res.set_content(std::string(asset.body), std::string(asset.content_type));
     };
-    std::string pattern;  // httplib routes are regular expressions: the file name's dots are literal
+    std::string pattern;  // routes are regular expressions: the file name's dots are literal
     for (char c : asset.path) pattern += c == '.' ? std::string("\\.") : std::string(1, c);
-    s.Get(pattern, serve);
-    if (asset.path == "/console/index.html") s.Get("/console/", serve);
+    Get(pattern, std::nullopt, serve);
+    if (asset.path == "/console/index.html") Get("/console/", std::nullopt, serve);
   }
 }
 

@@ -2,7 +2,6 @@
 // the Prometheus text format: queue depth and oldest-message age per peer, links, retries,
 // dedupe hits, rejections, overdue cases, directory age, commit latency and registry adapter
 // latency and errors.
-#include <httplib.h>
 
 #include <sstream>
 
@@ -52,8 +51,7 @@ class MetricsText {
 }  // namespace
 
 void ApiServer::OpsRoutes() {
-  httplib::Server& s = *m_server;
-  s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/readyz", std::nullopt, [this](const http::Request&, http::Response& res) {
     auto st = m_node.Snapshot();
     Status read = m_node.Read([](store::Txn&, trace::CaseStore&) { return Status::Ok(); });
     if (st.id.empty() || !read)
@@ -61,7 +59,7 @@ void ApiServer::OpsRoutes() {
     SendJson(res, 200, {{"status", "ready"}});
   });
 
-  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/metrics", users::Permission::kReadCases, [this](const http::Request&, http::Response& res) {
     uint64_t now = m_node.clock().NowMs();
     runtime::NodeStatus st = m_node.Snapshot();
     messaging::Counters& c = m_node.counters();

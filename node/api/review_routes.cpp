@@ -1,7 +1,6 @@
 // The responder's inbox: incoming traces awaiting review, each with the draft answer the
 // registry produced (when it did), and the decision on one (approve, restrict, partial,
 // refuse: node/trace/review.h).
-#include <httplib.h>
 
 #include "node/api/api_responses.h"
 #include "node/api/api_server.h"
@@ -11,9 +10,8 @@
 namespace tracenet::api {
 
 void ApiServer::ReviewRoutes() {
-  httplib::Server& s = *m_server;
 
-  s.Get("/v1/inbox", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/inbox", users::Permission::kReview, [this](const http::Request&, http::Response& res) {
     Json cases = Json::array();
     uint64_t now = m_node.clock().NowMs();
     Status st = m_node.Read([&](store::Txn& txn, trace::CaseStore& store) -> Status {
@@ -38,12 +36,12 @@ void ApiServer::ReviewRoutes() {
     SendJson(res, 200, {{"cases", cases}});
   });
 
-  PostRoute(s, R"(/v1/traces/([0-9a-fA-F]{32})/review)", [this](const httplib::Request& req, httplib::Response& res) {
+  Post(R"(/v1/traces/([0-9a-fA-F]{32})/review)", users::Permission::kReview, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     auto decision = ReviewDecisionFromJson(body);
     if (!decision) return SendError(res, decision.error());
-    Bytes id = *FromHex(req.matches[1].str());
+    Bytes id = *FromHex(req.matches[1]);
     if (Status st = m_node.Review(id, std::move(*decision), CurrentUser()); !st) return SendError(res, st.error());
     SendJson(res, 200, {{"case_id", ToHex(id)}, {"state", trace::state::kResponded}});
   });

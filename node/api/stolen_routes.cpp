@@ -3,7 +3,6 @@
 // resynchronise the home hubs, search and follow a search's candidates and the owners'
 // decisions, and confirm or deny hits on this node's records. A hub also shows its index and
 // its search log.
-#include <httplib.h>
 
 #include "node/api/api_responses.h"
 #include "node/api/api_server.h"
@@ -48,11 +47,10 @@ Result<stolen::StolenRecord> OwnRecord(runtime::Node& node, const std::string& o
 }  // namespace
 
 void ApiServer::StolenRoutes() {
-  httplib::Server& s = *m_server;
   const std::string self = m_node.config().id;
 
   // Report new records or new versions of existing ones; all or none.
-  PostRoute(s, "/v1/stolen/records", [this, self](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/stolen/records", users::Permission::kReportStolen, [this, self](const http::Request& req, http::Response& res) {
     auto records = RecordsFromBody(req.body, self);
     if (!records) return SendError(res, records.error());
     auto prepared = m_node.stolen_member().PrepareRecords(std::move(*records));
@@ -67,7 +65,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 201, {{"stored", prepared->size()}, {"published_to_hubs", hubs}});
   });
 
-  s.Get(R"(/v1/stolen/records/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+  Get(R"(/v1/stolen/records/([^/]+))", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
     auto found = OwnRecord(m_node, req.matches[1]);
     if (!found) return SendError(res, found.error());
     Json j = stolen::RecordToJson(*found);
@@ -76,7 +74,7 @@ void ApiServer::StolenRoutes() {
   });
 
   // A new status (located, cleared, cancelled) and optionally remarks for one record.
-  PostRoute(s, R"(/v1/stolen/records/([^/]+)/status)", [this](const httplib::Request& req, httplib::Response& res) {
+  Post(R"(/v1/stolen/records/([^/]+)/status)", users::Permission::kReportStolen, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("status") || !body["status"].is_string())
       return SendError(res, 400, "invalid_argument", "status (active, located, cleared or cancelled) is required");
@@ -95,7 +93,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, stolen::RecordToJson(prepared->front()));
   });
 
-  s.Get(R"(/v1/stolen/imports/([A-Za-z0-9_.-]{1,128}))", [this](const httplib::Request& req, httplib::Response& res) {
+  Get(R"(/v1/stolen/imports/([A-Za-z0-9_.-]{1,128}))", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
     uint64_t done = 0;
     (void)m_node.StolenRead([&](store::Txn& txn, stolen::MemberStolenService& member, stolen::HubIndexService*) {
       done = member.ImportProgress(txn, req.matches[1]);
@@ -104,8 +102,8 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, {{"import_id", req.matches[1]}, {"batches_committed", done}});
   });
 
-  PostRoute(s, R"(/v1/stolen/imports/([A-Za-z0-9_.-]{1,128})/batches/([0-9]{1,9}))",
-         [this, self](const httplib::Request& req, httplib::Response& res) {
+  Post(R"(/v1/stolen/imports/([A-Za-z0-9_.-]{1,128})/batches/([0-9]{1,9}))", users::Permission::kReportStolen,
+         [this, self](const http::Request& req, http::Response& res) {
     auto records = RecordsFromBody(req.body, self);
     if (!records) return SendError(res, records.error());
     auto prepared = m_node.stolen_member().PrepareRecords(std::move(*records));
@@ -120,7 +118,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, committed ? 201 : 200, {{"committed", committed}, {"records", prepared->size()}});
   });
 
-  PostRoute(s, "/v1/stolen/resync", [this](const httplib::Request&, httplib::Response& res) {
+  Post("/v1/stolen/resync", users::Permission::kReportStolen, [this](const http::Request&, http::Response& res) {
     size_t n = 0;
     Status st = m_node.StolenCommand([&](store::Txn& txn, stolen::MemberStolenService& member, messaging::Outgoing& out) {
       auto r = member.Resync(txn, out);
@@ -131,7 +129,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, {{"republished", n}});
   });
 
-  PostRoute(s, "/v1/stolen/searches", [this](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/stolen/searches", users::Permission::kSearchStolen, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return SendError(res, 400, "bad_json", "request body is not valid JSON");
     auto search = stolen::SearchFromJson(body);
@@ -146,7 +144,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 202, {{"search_id", id}, {"state", "sent"}});
   });
 
-  s.Get(R"(/v1/stolen/searches/([0-9a-zA-Z_.-]{1,128}))", [this](const httplib::Request& req, httplib::Response& res) {
+  Get(R"(/v1/stolen/searches/([0-9a-zA-Z_.-]{1,128}))", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
     std::optional<Json> state;
     Status st = m_node.StolenRead([&](store::Txn& txn, stolen::MemberStolenService& member, stolen::HubIndexService*) {
       auto r = member.SearchState(txn, req.matches[1]);
@@ -158,7 +156,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, *state);
   });
 
-  s.Get("/v1/stolen/hits", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/stolen/hits", users::Permission::kReadStolen, [this](const http::Request&, http::Response& res) {
     Json hits;
     Status st = m_node.StolenRead([&](store::Txn& txn, stolen::MemberStolenService& member, stolen::HubIndexService*) {
       auto r = member.Hits(txn);
@@ -169,7 +167,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 200, {{"hits", hits}});
   });
 
-  PostRoute(s, R"(/v1/stolen/hits/([0-9a-f]{32}))", [this](const httplib::Request& req, httplib::Response& res) {
+  Post(R"(/v1/stolen/hits/([0-9a-f]{32}))", users::Permission::kDecideHits, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     std::string decision = body.is_object() && body.contains("decision") && body["decision"].is_string() ? body["decision"].get<std::string>() : "";
     if (decision != "confirm" && decision != "deny")
@@ -184,7 +182,7 @@ void ApiServer::StolenRoutes() {
   });
 
   // A hub's index and search log.
-  s.Get("/v1/stolen/index", [this](const httplib::Request& req, httplib::Response& res) {
+  Get("/v1/stolen/index", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
     Json out;
     Status st = m_node.StolenRead([&](store::Txn& txn, stolen::MemberStolenService&, stolen::HubIndexService* hub) -> Status {
       if (!hub) return MakeError(Errc::kNotFound, "only a hub keeps the lost/stolen index");

@@ -1,6 +1,5 @@
 // /v1/users: local users of the API and their roles (node/users). Adding a user answers its
 // token once; only its hash is kept. Revoking keeps the name, so past actions stay attributed.
-#include <httplib.h>
 
 #include "node/api/api_responses.h"
 #include "node/api/api_server.h"
@@ -9,10 +8,9 @@
 namespace tracenet::api {
 
 void ApiServer::UserRoutes() {
-  httplib::Server& s = *m_server;
 
   // Who the caller is and what the role lets them do: the console shows only what may be used.
-  s.Get("/v1/me", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/me", users::Permission::kReadCases, [this](const http::Request&, http::Response& res) {
     users::Role role = CurrentRole();
     using users::Permission;
     static const std::pair<const char*, Permission> kKeys[] = {
@@ -26,7 +24,7 @@ void ApiServer::UserRoutes() {
     SendJson(res, 200, {{"user", CurrentUser()}, {"role", users::RoleName(role)}, {"node", m_node.config().id}, {"can", can}});
   });
 
-  s.Get("/v1/users", [this](const httplib::Request&, httplib::Response& res) {
+  Get("/v1/users", users::Permission::kAdminister, [this](const http::Request&, http::Response& res) {
     auto list = m_node.users().List();
     if (!list) return SendError(res, list.error());
     Json out = Json::array();
@@ -39,7 +37,7 @@ void ApiServer::UserRoutes() {
     SendJson(res, 200, {{"users", out}});
   });
 
-  PostRoute(s, "/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
+  Post("/v1/users", users::Permission::kAdminister, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object()) return SendError(res, 400, "bad_json", "send {\"name\": ..., \"role\": ...}");
     for (const char* field : {"name", "role"})
@@ -53,9 +51,9 @@ void ApiServer::UserRoutes() {
     SendJson(res, 201, {{"name", name}, {"role", role_name}, {"token", *token}});
   });
 
-  PostRoute(s, R"(/v1/users/([A-Za-z0-9._-]{1,64})/revoke)", [this](const httplib::Request& req, httplib::Response& res) {
-    if (Status st = m_node.RevokeUser(req.matches[1].str(), CurrentUser()); !st) return SendError(res, st.error());
-    SendJson(res, 200, {{"name", req.matches[1].str()}, {"revoked", true}});
+  Post(R"(/v1/users/([A-Za-z0-9._-]{1,64})/revoke)", users::Permission::kAdminister, [this](const http::Request& req, http::Response& res) {
+    if (Status st = m_node.RevokeUser(req.matches[1], CurrentUser()); !st) return SendError(res, st.error());
+    SendJson(res, 200, {{"name", req.matches[1]}, {"revoked", true}});
   });
 }
 

@@ -30,6 +30,7 @@ class Federation {
   void Stop(const std::string& id);
   void Kill(const std::string& id);
   bool Running(const std::string& id);
+  pid_t Pid(const std::string& id) const { return m_processes.at(id).pid(); }
   api::ApiClient Api(const std::string& id);
 
   Json TraceRequest(const std::string& recipient, const std::string& serial, const std::string& make) const;
