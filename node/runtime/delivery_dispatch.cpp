@@ -27,6 +27,8 @@ Status DeliveryDispatch::KeepWitness(store::Txn& txn, const protocol::Opened& me
 
 Status DeliveryDispatch::OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) {
   using Kind = protocol::wire::MessageKind;
+  if (m_fault)
+    if (Status s = m_fault(message); !s) return s;
   switch (message.header.kind) {
     case Kind::StolenPublish:
     case Kind::StolenSearch:

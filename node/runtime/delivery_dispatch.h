@@ -27,6 +27,8 @@ class DeliveryDispatch final : public messaging::DeliveryHandler {
         m_sign_key_of(std::move(sign_key_of)) {}
 
   Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out) override;
+  // Tests only (NodeSeams::before_apply): a fault to inject before a message is applied.
+  void SetFault(std::function<Status(const protocol::Opened&)> fault) { m_fault = std::move(fault); }
   Status OnHopAccepted(store::Txn& txn, ByteView message_id, const std::string& peer, const std::string& custody) override {
     return m_trace.OnHopAccepted(txn, message_id, peer, custody);
   }
@@ -55,6 +57,7 @@ class DeliveryDispatch final : public messaging::DeliveryHandler {
   const Clock& m_clock;
   audit::WitnessStore& m_witnesses;
   SignKeyOf m_sign_key_of;
+  std::function<Status(const protocol::Opened&)> m_fault;
 };
 
 }  // namespace tracenet::runtime

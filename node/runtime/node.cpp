@@ -86,6 +86,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
   mo.max_accepted_ttl_ms = node->AcceptedTtlMs();
   mo.message_ttl_ms = std::min(mo.message_ttl_ms, mo.max_accepted_ttl_ms);  // what peers accept
   if (Status s = node->OpenStolen(); !s) return s.error();
+  if (seams.before_apply) node->m_dispatch->SetFault(std::move(seams.before_apply));
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, *node->m_clock, mo,
                                                              node->m_counters, *node->m_dispatch);
   node->m_trace->SetOutgoing(node->m_messenger.get());

@@ -42,6 +42,9 @@ struct NodeStatus {
 struct NodeSeams {
   const Clock* clock = nullptr;  // must outlive the node
   std::unique_ptr<transport::FrameLinks> links;
+  // Fault injection for tests: runs before each accepted message is applied, inside the batch,
+  // and may throw or fail as a broken handler would.
+  std::function<Status(const protocol::Opened&)> before_apply;
 };
 
 class Node {

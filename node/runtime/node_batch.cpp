@@ -73,6 +73,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     m_messenger->AbortBatch();
     m_trace->AbortBatch();
     m_audit->Discard();
+    if (m_stolen_hub) m_stolen_hub->RestartBatch();
     failure.reset();
     bool threw = false;
     for (size_t i = 0; i < prepared.size(); ++i) {
@@ -158,6 +159,10 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
     m_messenger->AbortBatch();
     m_trace->AbortBatch();
     m_audit->Discard();
+    if (m_stolen_hub) {
+      m_stolen_hub->RestartBatch();
+      m_stolen_hub->EndBatch();
+    }
     for (auto& command : commands) command->done.set_value(committed);
     for (LookupOutcome& outcome : lookups) m_registry->Enqueue(std::move(outcome.job), m_lookup_retry_ms);  // not its fault
     return;  // no acks: senders keep their copies and retry
@@ -166,6 +171,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
   m_counters.commit_latency.Observe(static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - write_started).count()));
   m_messenger->CommitBatch();
+  if (m_stolen_hub) m_stolen_hub->EndBatch();
   for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
   for (LookupOutcome& outcome : lookups)
     if (!outcome.findings) {

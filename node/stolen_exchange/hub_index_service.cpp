@@ -83,6 +83,7 @@ Status HubIndexService::OnSearch(store::Txn& txn, const protocol::Opened& messag
            {"make", search->make}, {"case_reference", search->case_reference}};
   auto query = QueryOf(*search);
   Result<SearchResult> result = MakeError(Errc::kInvalidArgument, "");
+  if (!m_limiter_at_batch_start) m_limiter_at_batch_start = m_limiter;
   if (!m_limiter.Allow(searcher, now)) {
     ++m_counters.searches_refused;
     answer.refused = "rate limit: at most " + std::to_string(m_limiter.per_minute()) + " searches a minute per member";

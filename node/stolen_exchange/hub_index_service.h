@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "node/audit/audit_log.h"
 #include "node/common/clock.h"
@@ -45,6 +46,14 @@ class HubIndexService {
       std::function<std::optional<crypto::PublicKey32>(const std::string&)> sign_key_of);
 
   Status OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing& out);
+  // The node loop applies a batch again when one of its items fails (node_batch.cpp), and drops
+  // it when it cannot commit: searches counted against the rate limit by an attempt that did not
+  // commit are uncounted. (Records put in the index stay: a put is idempotent, and a publication
+  // that was not acknowledged is sent again.)
+  void RestartBatch() {
+    if (m_limiter_at_batch_start) m_limiter = *m_limiter_at_batch_start;
+  }
+  void EndBatch() { m_limiter_at_batch_start.reset(); }
   // Publications taken or refused and searches answered or refused go to the audit log.
   void SetAudit(audit::AuditLog* audit) { m_audit = audit; }
 
@@ -66,6 +75,7 @@ class HubIndexService {
   const Clock& m_clock;
   HubIndexOptions m_options;
   SearchRateLimiter m_limiter;
+  std::optional<SearchRateLimiter> m_limiter_at_batch_start;  // taken at the batch's first search
   std::function<std::optional<crypto::PublicKey32>(const std::string&)> m_sign_key_of;
   std::unique_ptr<StolenIndex> m_index;
   HubIndexCounters m_counters;

@@ -93,7 +93,8 @@ void TestDirectory::Apply(config::NodeConfig& config) const {
 
 std::unique_ptr<InProcessNode> InProcessNode::Start(const std::string& dir, const Member& self,
                                                     const std::vector<Member>& peers, const Clock& clock,
-                                                    const std::function<void(config::NodeConfig&)>& adjust) {
+                                                    const std::function<void(config::NodeConfig&)>& adjust,
+                                                    std::function<Status(const protocol::Opened&)> fault) {
   std::filesystem::create_directories(dir);
   config::NodeConfig config;
   config.id = self.id;
@@ -112,6 +113,7 @@ std::unique_ptr<InProcessNode> InProcessNode::Start(const std::string& dir, cons
   runtime::NodeSeams seams;
   seams.clock = &clock;
   seams.links = std::move(links);
+  seams.before_apply = std::move(fault);
   auto node = runtime::Node::Create(config, std::move(seams));
   if (!node) return nullptr;
   auto out = std::unique_ptr<InProcessNode>(new InProcessNode());
@@ -158,6 +160,24 @@ void Exchange(InProcessNode& a, InProcessNode& b, int rounds) {
         }
     if (moved == 0 && i > 0) return;
   }
+}
+
+Seen SentTo(InProcessNode& node, const std::string& peer) {
+  Seen seen;
+  for (auto& sent : node.links().TakeSent())
+    if (sent.peer == peer) seen.frames.push_back(std::move(sent.frame));
+  for (const Bytes& frame : seen.frames) {
+    auto decoded = protocol::DecodeLinkFrame(frame, size_t{2} << 20);
+    if (!decoded) continue;
+    if (auto* d = std::get_if<protocol::DeliverFrame>(&*decoded)) {
+      if (auto env = protocol::ParseEnvelope(d->envelope, size_t{2} << 20)) seen.delivered.push_back(*env);
+    } else if (auto* a = std::get_if<protocol::HopAckFrame>(&*decoded)) {
+      seen.acks.push_back(*a);
+    } else if (auto* c = std::get_if<protocol::CustodyBatchFrame>(&*decoded)) {
+      for (const Bytes& id : c->message_ids) seen.acks.push_back({id, protocol::wire::HopStatus::Accepted});
+    }
+  }
+  return seen;
 }
 
 RemoteMember::RemoteMember(Member self, const std::vector<Member>& peers)

@@ -17,6 +17,7 @@
 #include "node/crypto/identity.h"
 #include "node/protocol/envelope.h"
 #include "node/protocol/keyring.h"
+#include "node/protocol/link_frame.h"
 #include "node/runtime/node.h"
 #include "node/transport/memory_links.h"
 
@@ -53,7 +54,8 @@ class InProcessNode {
   // `self` knowing `peers`; `adjust` may change the configuration first.
   static std::unique_ptr<InProcessNode> Start(const std::string& dir, const Member& self, const std::vector<Member>& peers,
                                               const Clock& clock,
-                                              const std::function<void(config::NodeConfig&)>& adjust = {});
+                                              const std::function<void(config::NodeConfig&)>& adjust = {},
+                                              std::function<Status(const protocol::Opened&)> fault = {});
   runtime::Node& node() { return *m_node; }
   transport::MemoryLinks& links() { return *m_links; }
   const Member& self() const { return m_self; }
@@ -74,6 +76,14 @@ class InProcessNode {
 // until neither has anything more for the other (at most `rounds` turns). Frames for anyone
 // else are dropped.
 void Exchange(InProcessNode& a, InProcessNode& b, int rounds = 20);
+
+// What a node sent to one peer since the last look, decoded.
+struct Seen {
+  std::vector<protocol::EnvelopeView> delivered;  // envelopes, in order (views into `frames`)
+  std::vector<protocol::HopAckFrame> acks;        // a hub's custody receipts count as Accepted acks
+  std::vector<Bytes> frames;
+};
+Seen SentTo(InProcessNode& node, const std::string& peer);
 
 // A member outside the process (a test's or a fuzzer's voice): seals envelopes from it.
 class RemoteMember {

@@ -5,7 +5,6 @@
 
 #include <map>
 
-#include "node/protocol/link_frame.h"
 #include "node/protocol/wire.h"
 #include "tests/support/in_process_federation.h"
 #include "tests/support/temp_dir.h"
@@ -25,30 +24,8 @@ constexpr uint64_t kAckTimeout = 3000;  // MessengerOptions::ack_timeout_ms
 
 pw::TraceRequestT Request(const std::string& serial) { return test_support::SampleRequest(serial); }
 
-struct Seen {
-  std::vector<protocol::EnvelopeView> delivered;  // envelopes, in order (views into `frames`)
-  std::vector<protocol::HopAckFrame> acks;  // a hub's custody receipts count as Accepted acks
-  std::vector<Bytes> frames;
-};
-
-// What the node sent to `peer`, decoded.
-Seen SentTo(InProcessNode& node, const std::string& peer) {
-  Seen seen;
-  for (auto& sent : node.links().TakeSent())
-    if (sent.peer == peer) seen.frames.push_back(std::move(sent.frame));
-  for (const Bytes& frame : seen.frames) {
-    auto decoded = protocol::DecodeLinkFrame(frame, size_t{2} << 20);
-    if (!decoded) continue;
-    if (auto* d = std::get_if<protocol::DeliverFrame>(&*decoded)) {
-      if (auto env = protocol::ParseEnvelope(d->envelope, size_t{2} << 20)) seen.delivered.push_back(*env);
-    } else if (auto* a = std::get_if<protocol::HopAckFrame>(&*decoded)) {
-      seen.acks.push_back(*a);
-    } else if (auto* c = std::get_if<protocol::CustodyBatchFrame>(&*decoded)) {
-      for (const Bytes& id : c->message_ids) seen.acks.push_back({id, pw::HopStatus::Accepted});
-    }
-  }
-  return seen;
-}
+using test_support::Seen;
+using test_support::SentTo;
 
 class MessengerClockTest : public ::testing::Test {
  protected:
