@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 #include <sodium.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -112,13 +110,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
   registry_options.workers = static_cast<size_t>(config.registry.workers);
   registry_options.deadline = std::chrono::milliseconds(config.registry.timeout_ms);
   Node* raw = node.get();
-  node->m_registry = std::make_unique<RegistryWorker>(std::move(adapter.value()), registry_options, [raw](LookupOutcome outcome) {
-    {
-      std::lock_guard lock(raw->m_queue_mutex);
-      raw->m_lookup_results.push_back(std::move(outcome));
-    }
-    raw->Wake();
-  });
+  node->m_registry = std::make_unique<RegistryWorker>(std::move(adapter.value()), registry_options,
+                                                      [raw](LookupOutcome outcome) { raw->m_queue.PostLookup(std::move(outcome)); });
   // A store written before cases were indexed by state gets its index once, here.
   if (Status s = node->m_store->env().Write([&](store::Txn& txn) { return node->m_trace->cases().IndexStatesIfMissing(txn); }); !s)
     return s.error();
@@ -128,7 +121,6 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
 
   // Verification dominates the CPU cost per message: spread it over the cores, the loop included.
   node->m_crypto_pool = std::make_unique<WorkPool>(std::max(1u, std::thread::hardware_concurrency()) - 1);
-  node->m_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (seams.links) {
     node->m_links = std::move(seams.links);  // a driver's links: no sockets, no ZAP
   } else {
@@ -168,31 +160,9 @@ Node::~Node() {
   m_links.reset();
   m_zap.reset();
   m_context.shutdown();
-  if (m_wake_fd >= 0) ::close(m_wake_fd);
 }
 
-void Node::Wake() {
-  uint64_t one = 1;
-  (void)!::write(m_wake_fd, &one, sizeof one);
-}
-
-Status Node::RunCommand(const std::function<Status(store::Txn&)>& apply) {
-  auto command = std::make_shared<Command>();
-  command->apply = apply;
-  auto done = command->done.get_future();
-  {
-    std::lock_guard lock(m_queue_mutex);
-    m_commands.push_back(command);
-  }
-  Wake();
-  if (done.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
-    int queued = Command::kQueued;
-    if (command->state.compare_exchange_strong(queued, Command::kAbandoned))
-      return MakeError(Errc::kTimeout, "the node did not take the request within 30 s; nothing was done");
-    // The loop is running it: its batch will commit or fail, and say which.
-  }
-  return done.get();
-}
+Status Node::RunCommand(const std::function<Status(store::Txn&)>& apply) { return m_queue.Run(apply); }
 
 Result<Bytes> Node::Submit(const std::string& recipient, trace::wire::TraceRequestT request, const std::string& by) {
   std::vector<SubmitItem> one;
@@ -353,11 +323,8 @@ int Node::Turn(int timeout_ms) {
   std::vector<transport::InboundFrame> frames;
   std::vector<transport::LinkEvent> events;
   bool woke = false;
-  m_links->Poll(timeout_ms, m_wake_fd, m_config.batch_max, frames, events, woke);
-  if (woke) {
-    uint64_t count;
-    (void)!::read(m_wake_fd, &count, sizeof count);
-  }
+  m_links->Poll(timeout_ms, m_queue.wake_fd(), m_config.batch_max, frames, events, woke);
+  if (woke) m_queue.ClearWake();
   for (const transport::LinkEvent& e : events) {
     m_messenger->OnLinkEvent(e);
     if (e.kind != transport::LinkEventKind::kUp) continue;
@@ -370,38 +337,17 @@ int Node::Turn(int timeout_ms) {
     if (m_config.role != "hub" && peer && peer->role == "hub")
       (void)m_links->SendToPeer(e.peer, protocol::EncodeDirectoryRequest(m_directory->status().version));
   }
-  std::deque<std::function<void()>> tasks;
-  {
-    std::lock_guard lock(m_queue_mutex);
-    tasks.swap(m_loop_tasks);
-  }
-  for (auto& task : tasks) task();
-  std::vector<std::shared_ptr<Command>> commands;
+  for (auto& task : m_queue.TakeTasks()) task();
+  std::vector<std::shared_ptr<QueuedCommand>> commands;
   std::vector<LookupOutcome> lookups;
-  {
-    std::lock_guard lock(m_queue_mutex);
-    while (!m_commands.empty() && commands.size() < m_config.batch_max) {
-      int queued = Command::kQueued;
-      if (m_commands.front()->state.compare_exchange_strong(queued, Command::kTaken))
-        commands.push_back(std::move(m_commands.front()));
-      m_commands.pop_front();  // an abandoned one is dropped unrun
-    }
-    while (!m_lookup_results.empty()) {
-      lookups.push_back(std::move(m_lookup_results.front()));
-      m_lookup_results.pop_front();
-    }
-  }
+  m_queue.TakeWork(m_config.batch_max, commands, lookups);
   uint64_t now = m_clock->NowMs();
   bool sweep = now >= m_next_sweep_ms;
   if (sweep) m_next_sweep_ms = now + kSweepIntervalMs;
   if (!frames.empty() || !commands.empty() || !lookups.empty() || sweep)
     ProcessBatch(frames, commands, lookups, sweep);
   uint64_t next_due = m_messenger->Pump(*m_links);
-  bool more_waiting;
-  {
-    std::lock_guard lock(m_queue_mutex);
-    more_waiting = !m_commands.empty() || !m_lookup_results.empty() || !m_loop_tasks.empty();
-  }
+  bool more_waiting = m_queue.MoreWaiting();
   int next_timeout = (more_waiting || frames.size() >= m_config.batch_max) ? 0 : static_cast<int>(std::min<uint64_t>(next_due, 100));
   if (!sweep) return next_timeout;
   if (now >= m_next_map_release_ms) {
@@ -412,35 +358,6 @@ int Node::Turn(int timeout_ms) {
   if (m_directory) SyncDirectory(now);
   PublishStatus();
   return next_timeout;
-}
-
-void Node::SyncDirectory(uint64_t now) {
-  if (m_config.role != "hub" && now >= m_next_directory_pull_ms) {
-    // Pull: ask the home hubs now and then, in case a push was missed.
-    m_next_directory_pull_ms = now + 60'000;
-    for (const std::string& hub : m_home_hubs)
-      if (m_links->IsUp(hub))
-        (void)m_links->SendToPeer(hub, protocol::EncodeDirectoryRequest(m_directory->status().version));
-  }
-  // A new version, or a key whose validity period began or ended, changes the peers.
-  bool applied = m_directory->Poll(now);
-  if (applied && m_config.role == "hub")
-    for (const protocol::PeerKeys& p : m_keys->peers()) SendDirectoryTo(p.id);
-  auto peers = directory::PeersAt(m_directory->current(), now, m_config.id);
-  bool keys_changed = peers.size() != m_keys->peers().size();
-  for (size_t i = 0; !keys_changed && i < peers.size(); ++i) {
-    const protocol::PeerKeys& a = peers[i];
-    const protocol::PeerKeys& b = m_keys->peers()[i];
-    keys_changed = a.id != b.id || a.endpoint != b.endpoint || a.sign_public != b.sign_public ||
-                   a.enc_public != b.enc_public || a.transport_public != b.transport_public ||
-                   a.previous_sign_keys != b.previous_sign_keys || a.previous_enc_keys != b.previous_enc_keys;
-  }
-  if (applied || keys_changed) {
-    if (Status s = ApplyPeers(std::move(peers)); !s)
-      spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
-  }
-  std::lock_guard lock(m_status_mutex);
-  m_directory_status = m_directory->status();
 }
 
 void Node::PublishStatus() {
@@ -463,122 +380,5 @@ void Node::PublishStatus() {
 }
 
 std::shared_ptr<const protocol::Keyring> Node::Keys() const { return m_shared_keys.Get(); }
-
-uint64_t Node::AcceptedTtlMs() const {
-  // The federation's lifetime (the directory's policy, or the protocol's 30 days): no sender
-  // chooses how long this node remembers an id, and this node seals no longer-lived message.
-  if (m_directory && m_directory->current().policy.default_ttl_hours > 0)
-    return m_directory->current().policy.default_ttl_hours * 3'600'000;
-  return uint64_t{720} * 3'600'000;
-}
-
-DirectoryStatus Node::directory_status() const {
-  std::lock_guard lock(m_status_mutex);
-  return m_directory_status;
-}
-
-Status Node::ApplyPeers(std::vector<protocol::PeerKeys> peers) {
-  auto keys = protocol::Keyring::Create(m_config.id, m_identity, peers, m_previous_enc);
-  if (!keys) return keys.error();
-  m_keys = *keys;
-  m_messenger->SetKeys(m_keys);
-  m_messenger->SetMaxAcceptedTtl(AcceptedTtlMs());
-  m_messenger->SetMessageTtl(std::min(m_own_ttl_ms, AcceptedTtlMs()));
-  m_shared_keys.Set(m_keys);
-  std::map<std::string, std::pair<std::string, crypto::PublicKey32>> wanted;
-  for (const protocol::PeerKeys& p : peers)
-    if (!p.endpoint.empty()) wanted[p.id] = {p.endpoint, p.transport_public};
-  for (const auto& [id, dialled] : m_dialled)
-    if (!wanted.count(id) || wanted[id] != dialled) m_links->RemovePeer(id);
-  for (const auto& [id, target] : wanted)
-    if (!m_dialled.count(id) || m_dialled[id] != target) m_links->AddPeer(id, target.first, target.second);
-  m_dialled = std::move(wanted);
-  if (m_directory)
-    if (const directory::Member* self = m_directory->current().FindMember(m_config.id)) m_home_hubs = self->home_hubs;
-  spdlog::info("event=peers_applied peers={}", peers.size());
-  return Status::Ok();
-}
-
-void Node::SendDirectoryTo(const std::string& peer) {
-  if (!m_directory || m_directory->current_bytes().empty()) return;
-  (void)m_links->SendToPeer(peer, protocol::EncodeDirectoryUpdate(m_directory->current_bytes()));
-}
-
-void Node::DirectoryApplied() {
-  auto peers = directory::PeersAt(m_directory->current(), m_clock->NowMs(), m_config.id);
-  if (Status s = ApplyPeers(std::move(peers)); !s)
-    spdlog::error("event=directory_peers_refused reason=\"{}\"", s.error().message);
-  {
-    std::lock_guard lock(m_status_mutex);
-    m_directory_status = m_directory->status();
-  }
-  if (m_config.role == "hub")
-    for (const protocol::PeerKeys& p : m_keys->peers()) SendDirectoryTo(p.id);
-}
-
-void Node::OnDirectoryFrame(const std::string& member, std::optional<ByteView> update, std::optional<uint64_t> request) {
-  if (!m_directory) return;
-  if (request && *request < m_directory->status().version) SendDirectoryTo(member);
-  if (!update) return;
-  // Frames are handled inside the batch's write transaction; applying a directory writes the
-  // store itself, so it runs after the batch, on this same thread.
-  std::lock_guard lock(m_queue_mutex);
-  m_loop_tasks.push_back([this, member, bytes = Bytes(update->begin(), update->end())] { ApplyPushedDirectory(member, bytes); });
-}
-
-void Node::ApplyPushedDirectory(const std::string& member, const Bytes& update) {
-  auto applied = m_directory->Offer(update, m_clock->NowMs());
-  if (applied && *applied) {
-    spdlog::info("event=directory_received from={} version={}", member, m_directory->status().version);
-    DirectoryApplied();
-  } else {
-    std::lock_guard lock(m_status_mutex);
-    m_directory_status = m_directory->status();
-  }
-}
-
-Result<uint64_t> Node::OfferDirectory(Bytes signed_directory) {
-  if (!m_directory) return MakeError(Errc::kInvalidArgument, "this node has no [directory] configured");
-  auto done = std::make_shared<std::promise<Result<uint64_t>>>();
-  auto result = done->get_future();
-  {
-    std::lock_guard lock(m_queue_mutex);
-    m_loop_tasks.push_back([this, done, bytes = std::move(signed_directory)] {
-      auto applied = m_directory->Offer(bytes, m_clock->NowMs());
-      if (!applied) {
-        std::lock_guard status_lock(m_status_mutex);
-        m_directory_status = m_directory->status();
-        done->set_value(applied.error());
-        return;
-      }
-      if (*applied) DirectoryApplied();
-      done->set_value(m_directory->status().version);
-    });
-  }
-  Wake();
-  if (result.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
-    return MakeError(Errc::kTimeout, "the node did not take the directory within 30 s");
-  return result.get();
-}
-
-std::string Node::Route(const std::string& recipient, const std::string& arrived_from) const {
-  const protocol::PeerKeys* r = m_keys->FindPeer(recipient);
-  if (!r) return recipient;
-  if (m_config.role != "hub") {
-    if (!r->endpoint.empty() || r->role == "hub" || m_home_hubs.empty()) return recipient;
-    for (const std::string& hub : m_home_hubs)  // fail over to the next home hub whose link is up
-      if (m_links->IsUp(hub)) return hub;
-    return m_home_hubs.front();
-  }
-  bool homed_here = std::find(r->home_hubs.begin(), r->home_hubs.end(), m_config.id) != r->home_hubs.end();
-  if (homed_here || !r->endpoint.empty() || m_links->IsUp(recipient)) return recipient;
-  std::string fallback;
-  for (const std::string& hub : r->home_hubs) {  // another hub the recipient is homed at, up first
-    if (hub == arrived_from || hub == m_config.id) continue;
-    if (m_links->IsUp(hub)) return hub;
-    if (fallback.empty()) fallback = hub;
-  }
-  return fallback.empty() ? recipient : fallback;
-}
 
 }  // namespace tracenet::runtime

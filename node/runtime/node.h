@@ -16,6 +16,7 @@
 #include "node/config/node_config.h"
 #include "node/messaging/messenger.h"
 #include "node/audit/audit_bundle.h"
+#include "node/runtime/command_queue.h"
 #include "node/runtime/delivery_dispatch.h"
 #include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
@@ -117,16 +118,7 @@ class Node {
   const Clock& clock() const { return *m_clock; }
 
  private:
-  struct Command {
-    std::function<Status(store::Txn&)> apply;
-    std::promise<Status> done;
-    // kQueued until the loop takes it or its caller gives up waiting: whichever comes first
-    // wins, so a command whose caller has returned (and whose captures may be gone) never runs.
-    enum State : int { kQueued, kTaken, kAbandoned };
-    std::atomic<int> state{kQueued};
-  };
   Node() = default;
-  void Wake();
   // One turn of the loop: waits up to `timeout_ms` for input, applies it; returns how long the
   // next turn may wait.
   int Turn(int timeout_ms);
@@ -136,7 +128,7 @@ class Node {
   // validity began or ended) in force.
   void SyncDirectory(uint64_t now);
   // One turn of the loop in one transaction (node_batch.cpp).
-  void ProcessBatch(std::vector<transport::InboundFrame>& frames, std::vector<std::shared_ptr<Command>>& commands,
+  void ProcessBatch(std::vector<transport::InboundFrame>& frames, std::vector<std::shared_ptr<QueuedCommand>>& commands,
                     std::vector<LookupOutcome>& lookups, bool sweep);
   // Refuses a frame whose application failed and keeps it for the operator.
   Status QuarantineFrame(store::Txn& txn, const messaging::PreparedFrame& frame, const Error& why,
@@ -195,12 +187,7 @@ class Node {
   uint64_t m_own_ttl_ms = 0;          // [limits] message_ttl_*
   std::unique_ptr<WorkPool> m_crypto_pool;
   std::string m_bound_endpoint;
-  int m_wake_fd = -1;
-
-  mutable std::mutex m_queue_mutex;
-  std::deque<std::shared_ptr<Command>> m_commands;
-  std::deque<LookupOutcome> m_lookup_results;
-  std::deque<std::function<void()>> m_loop_tasks;  // run on the loop thread, outside any transaction
+  CommandQueue m_queue;  // commands, registry answers and loop tasks from other threads
   uint64_t m_next_sweep_ms = 0;
   uint64_t m_next_directory_pull_ms = 0;
   uint64_t m_next_map_release_ms = 0;

@@ -60,7 +60,7 @@ Status Node::QuarantineFrame(store::Txn& txn, const messaging::PreparedFrame& fr
 }
 
 void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
-                        std::vector<std::shared_ptr<Command>>& commands, std::vector<LookupOutcome>& lookups,
+                        std::vector<std::shared_ptr<QueuedCommand>>& commands, std::vector<LookupOutcome>& lookups,
                         bool sweep) {
   std::vector<messaging::HopReply> replies;
   std::vector<Status> results(commands.size());
