@@ -195,6 +195,7 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   TRY(f.Int("limits", "max_outbox", c.max_outbox, 1, 100'000'000));
   TRY(f.Int("limits", "held_per_sender", c.held_per_sender, 1, 100'000'000));
   TRY(f.Int("limits", "held_per_recipient", c.held_per_recipient, 1, 100'000'000));
+  TRY(f.Int("limits", "open_requests_per_peer", c.open_requests_per_peer, 1, 100'000'000));
   TRY(f.Int("limits", "resident_messages_per_peer", c.resident_messages_per_peer, 16, 10'000'000));
   TRY(f.Int("limits", "clock_skew_seconds", c.clock_skew_seconds, 0, 86400));
   TRY(f.Int("limits", "message_ttl_hours", c.message_ttl_hours, 1, 24 * 365));

@@ -50,7 +50,10 @@ struct NodeConfig {
   size_t max_message_bytes = size_t{1} << 20;
   size_t max_outbox = 1'000'000;
   size_t held_per_sender = 100'000;     // a hub: messages one sender may have waiting here
-  size_t held_per_recipient = 200'000;  // a hub: messages waiting here for one recipient
+  size_t held_per_recipient = 200'000;
+  // A national centre: incoming traces one requesting state may have waiting here for an answer;
+  // more are deferred (QuotaExceeded) until some are answered, so no one member fills the store.
+  size_t open_requests_per_peer = 20'000;  // a hub: messages waiting here for one recipient
   size_t resident_messages_per_peer = 8192;  // queued messages per next hop kept in memory; the rest in LMDB only
   uint64_t clock_skew_seconds = 300;
   uint64_t message_ttl_hours = 720;

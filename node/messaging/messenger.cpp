@@ -203,6 +203,11 @@ Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& 
     Reject(frame, h.message_id, MakeError(Errc::kBackpressure, "outbox is full; retry later"), replies);
     return Status::Ok();
   }
+  if (m_ingress_check)
+    if (Status q = m_ingress_check(h); !q) {
+      Reject(frame, h.message_id, q.error(), replies);
+      return Status::Ok();
+    }
   if (Status s = m_handler.OnAccepted(txn, opened, *this); !s) return s;
 
   store::SeenEntry seen;

@@ -110,6 +110,10 @@ class Messenger final : public Outgoing {
   // recipient, audit_witness.h); read inside the batch transaction. None: receipts carry none.
   using CheckpointSource = std::function<Result<std::optional<audit::SignedCheckpoint>>(store::Txn&)>;
   void SetCheckpointSource(CheckpointSource source) { m_checkpoint_source = std::move(source); }
+  // Asked before an accepted envelope is handed over (not for duplicates): an error refuses it
+  // with that code (QuotaExceeded and Backpressure as Deferred: the sender retries later).
+  using IngressCheck = std::function<Status(const protocol::Header&)>;
+  void SetIngressCheck(IngressCheck check) { m_ingress_check = std::move(check); }
   // A new keyring (a directory update); between batches, on the loop thread.
   // The loop's copy changes here; Seal, which API threads call, reads the published one.
   void SetKeys(std::shared_ptr<const protocol::Keyring> keys) {
@@ -268,6 +272,7 @@ class Messenger final : public Outgoing {
   Router m_router;
   DirectoryFrames m_directory_frames;
   CheckpointSource m_checkpoint_source;
+  IngressCheck m_ingress_check;
   bool m_relays = false;  // a hub: carries envelopes for other members
   const Clock& m_clock;
   MessengerOptions m_options;

@@ -88,6 +88,16 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
   node->m_messenger = std::make_unique<messaging::Messenger>(*node->m_store, node->m_keys, *node->m_clock, mo,
                                                              node->m_counters, *node->m_dispatch);
   node->m_trace->SetOutgoing(node->m_messenger.get());
+  // No requesting state fills this centre's store: past its share of unanswered traces, its new
+  // ones wait (Deferred) until some are answered.
+  node->m_messenger->SetIngressCheck([raw = node.get()](const protocol::Header& h) -> Status {
+    if (h.kind != protocol::wire::MessageKind::TraceRequest) return Status::Ok();
+    uint64_t open = raw->m_trace->cases().OpenIncomingFrom(h.sender);
+    if (open < raw->m_config.open_requests_per_peer) return Status::Ok();
+    return MakeError(Errc::kQuotaExceeded, std::to_string(open) + " traces from " + h.sender +
+                                               " already wait here for an answer ([limits] open_requests_per_peer); "
+                                               "retry later");
+  });
   node->m_messenger->SetCheckpointSource(
       [store = node->m_store.get()](store::Txn& txn) { return audit::LatestCheckpoint(txn, *store); });
   if (node->m_directory) {
@@ -114,6 +124,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
                                                       [raw](LookupOutcome outcome) { raw->m_queue.PostLookup(std::move(outcome)); });
   // A store written before cases were indexed by state gets its index once, here.
   if (Status s = node->m_store->env().Write([&](store::Txn& txn) { return node->m_trace->cases().IndexStatesIfMissing(txn); }); !s)
+    return s.error();
+  if (Status s = node->m_store->env().Read([&](store::Txn& txn) { return node->m_trace->cases().CountOpenIncoming(txn); }); !s)
     return s.error();
   auto pending = node->m_trace->PendingLookups();
   if (!pending) return pending.error();

@@ -171,6 +171,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
   m_counters.commit_latency.Observe(static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - write_started).count()));
   m_messenger->CommitBatch();
+  m_trace->CommitBatch();
   if (m_stolen_hub) m_stolen_hub->EndBatch();
   for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
   for (LookupOutcome& outcome : lookups)

@@ -23,6 +23,16 @@ Bytes CaseStore::Seal(const CaseRecord& record) const {
   return crypto::AeadSeal(m_key, record.case_id, ByteView(b.GetBufferPointer(), b.GetSize()));
 }
 
+namespace {
+// Where an incoming trace still waits for this state's answer.
+constexpr std::string_view kOpenIncomingStates[] = {state::kReceived, state::kAwaitingRegistry, state::kAwaitingReview,
+                                                    state::kClarificationRequested, state::kClarificationAnswered};
+bool IsOpenIncoming(const CaseRecord& r, std::string_view state) {
+  return r.direction == local::CaseDirection::Incoming &&
+         std::find(std::begin(kOpenIncomingStates), std::end(kOpenIncomingStates), state) != std::end(kOpenIncomingStates);
+}
+}  // namespace
+
 Status CaseStore::Create(store::Txn& txn, CaseRecord& record) {
   auto seq = m_store.NextSequence(txn, "case_order");
   if (!seq) return seq.error();
@@ -30,6 +40,7 @@ Status CaseStore::Create(store::Txn& txn, CaseRecord& record) {
   if (Status s = txn.Append(m_store.table("case_order"), store::U64Key(*seq), record.case_id); !s)
     return s;
   m_state_at_start.emplace(record.case_id, "");
+  if (record.direction == local::CaseDirection::Incoming) ++m_created_open[record.peer];
   return Update(txn, record);
 }
 
@@ -71,10 +82,41 @@ Status CaseStore::IndexState(store::Txn& txn, const CaseRecord& record, const st
 Status CaseStore::Flush(store::Txn& txn) {
   for (const auto& [id, record] : m_dirty) {
     if (Status s = txn.Put(m_store.table("cases"), id, Seal(*record)); !s) return s;
-    if (Status s = IndexState(txn, *record, m_state_at_start[id]); !s) return s;
+    const std::string& before = m_state_at_start[id];
+    if (Status s = IndexState(txn, *record, before); !s) return s;
+    int64_t change = int64_t{IsOpenIncoming(*record, record->state)} - int64_t{!before.empty() && IsOpenIncoming(*record, before)};
+    if (change != 0) m_flushed_open_delta[record->peer] += change;
   }
   m_dirty.clear();
   m_state_at_start.clear();
+  m_created_open.clear();  // now in m_flushed_open_delta
+  return Status::Ok();
+}
+
+void CaseStore::Committed() {
+  for (const auto& [peer, change] : m_flushed_open_delta) {
+    int64_t now = static_cast<int64_t>(m_open_incoming[peer]) + change;
+    m_open_incoming[peer] = static_cast<uint64_t>(std::max<int64_t>(0, now));
+  }
+  m_flushed_open_delta.clear();
+}
+
+uint64_t CaseStore::OpenIncomingFrom(const std::string& peer) const {
+  uint64_t open = 0;
+  if (auto it = m_open_incoming.find(peer); it != m_open_incoming.end()) open += it->second;
+  if (auto it = m_created_open.find(peer); it != m_created_open.end()) open += it->second;
+  return open;
+}
+
+Status CaseStore::CountOpenIncoming(store::Txn& txn) {
+  m_open_incoming.clear();
+  for (std::string_view state : kOpenIncomingStates) {
+    Status s = ListInState(txn, state, [&](const CaseRecord& r) {
+      if (r.direction == local::CaseDirection::Incoming) ++m_open_incoming[r.peer];
+      return true;
+    });
+    if (!s) return s;
+  }
   return Status::Ok();
 }
 

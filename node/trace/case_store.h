@@ -41,7 +41,17 @@ class CaseStore {
   void Discard() {
     m_dirty.clear();
     m_state_at_start.clear();
+    m_created_open.clear();
+    m_flushed_open_delta.clear();
   }
+  // After the batch committed: its changes count in OpenIncomingFrom.
+  void Committed();
+
+  // Incoming traces from `peer` not answered, refused or cancelled yet, counting those this
+  // batch opened (what a requesting state has waiting here: the ingress quota's measure).
+  uint64_t OpenIncomingFrom(const std::string& peer) const;
+  // Counts them from the state index; once, at start.
+  Status CountOpenIncoming(store::Txn& txn);
   // nullptr when absent; Errc::kIo when the record does not open under the storage key.
   Result<std::unique_ptr<CaseRecord>> Find(store::Txn& txn, ByteView case_id) const;
   // Newest first. Stop by returning false.
@@ -74,6 +84,9 @@ class CaseStore {
   Status IndexState(store::Txn& txn, const CaseRecord& record, const std::string& previous_state);
   std::map<Bytes, std::unique_ptr<CaseRecord>> m_dirty;
   std::map<Bytes, std::string> m_state_at_start;  // each dirty case's stored state ("" when new)
+  std::map<std::string, uint64_t> m_open_incoming;          // committed, per requesting peer
+  std::map<std::string, uint64_t> m_created_open;           // opened by the batch in progress
+  std::map<std::string, int64_t> m_flushed_open_delta;      // the batch's change, from Flush
 };
 
 }  // namespace tracenet::trace

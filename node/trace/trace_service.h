@@ -97,6 +97,8 @@ class TraceService final : public messaging::DeliveryHandler {
   Status SendAcknowledgements(store::Txn& txn);
   // Writes the cases this batch changed; call once, last, before the batch commits.
   Status FinishBatch(store::Txn& txn) { return m_cases.Flush(txn); }
+  // After the batch committed.
+  void CommitBatch() { m_cases.Committed(); }
   // Lookups still pending in the store (after a restart).
   Result<std::vector<LookupJob>> PendingLookups();
 

@@ -19,6 +19,7 @@ namespace pw = protocol::wire;
 const Member kKen{"KEN-NFB", "national", 1, {"HUB-A"}};
 const Member kHub{"HUB-A", "hub", 2, {}};
 const Member kMex{"MEX-FGR", "national", 3, {"HUB-A"}};
+const Member kFra{"FRA-OCLAESP", "national", 4, {"HUB-A"}};
 constexpr uint64_t kStart = 1'900'000'000'000;
 constexpr uint64_t kAckTimeout = 3000;  // MessengerOptions::ack_timeout_ms
 
@@ -31,7 +32,7 @@ class MessengerClockTest : public ::testing::Test {
  protected:
   void SetUp() override {
     m_dir = test_support::FreshTempDir("messenger_clock");
-    auto directory = test_support::WriteTestDirectory(m_dir + "/directory.dir", {kKen, kHub, kMex}, kStart);
+    auto directory = test_support::WriteTestDirectory(m_dir + "/directory.dir", {kKen, kHub, kMex, kFra}, kStart);
     ASSERT_TRUE(directory);
     m_directory = *directory;
   }
@@ -228,6 +229,52 @@ TEST_F(MessengerClockTest, AHubDefersASendersMessagesOverItsQuotaWhileOthersStil
   Seen after = SentTo(*hub, kMex.id);
   ASSERT_EQ(after.acks.size(), 1u);
   EXPECT_EQ(after.acks[0].status, pw::HopStatus::Accepted) << "the share is free again once delivered";
+}
+
+TEST_F(MessengerClockTest, ARequestingStatePastItsShareOfUnansweredTracesWaitsWhileOthersPass) {
+  auto ken = Start(kKen, {kHub, kMex, kFra}, [](config::NodeConfig& c) { c.open_requests_per_peer = 2; });
+  ASSERT_TRUE(ken);
+  test_support::RemoteMember mex(kMex, {kKen, kHub, kFra}), fra(kFra, {kKen, kHub, kMex});
+  auto deliver = [&](const test_support::RemoteMember& from, const protocol::Sealed& sealed) {
+    ken->links().Inject(from.self().id, protocol::EncodeDeliver(sealed.bytes));
+    ken->Settle();
+    Seen seen = SentTo(*ken, from.self().id);
+    EXPECT_EQ(seen.acks.size(), 1u);
+    return seen.acks.empty() ? protocol::HopAckFrame{} : seen.acks[0];
+  };
+  auto request = [&](const test_support::RemoteMember& from, const std::string& serial) {
+    auto sealed = from.Seal(kKen.id, pw::MessageKind::TraceRequest, protocol::PackPayload<pw::TraceRequest>(Request(serial)),
+                            m_clock.NowMs());
+    EXPECT_TRUE(sealed);
+    return *sealed;
+  };
+  protocol::Sealed first = request(mex, "M1"), second = request(mex, "M2"), third = request(mex, "M3");
+  EXPECT_EQ(deliver(mex, first).status, pw::HopStatus::Accepted);
+  EXPECT_EQ(deliver(mex, second).status, pw::HopStatus::Accepted);
+  protocol::HopAckFrame held = deliver(mex, third);
+  EXPECT_EQ(held.status, pw::HopStatus::Deferred) << "two unanswered traces from MEX-FGR wait here already";
+  EXPECT_EQ(held.error, Errc::kQuotaExceeded);
+  EXPECT_NE(held.detail.find("open_requests_per_peer"), std::string::npos) << held.detail;
+  EXPECT_EQ(deliver(fra, request(fra, "F1")).status, pw::HopStatus::Accepted) << "another state is not held back";
+
+  // The count is the store's, not the process's: after a restart the share is still full.
+  ken.reset();
+  ken = Start(kKen, {kHub, kMex, kFra}, [](config::NodeConfig& c) { c.open_requests_per_peer = 2; });
+  ASSERT_TRUE(ken);
+  Advance(2000);
+  EXPECT_EQ(deliver(mex, third).status, pw::HopStatus::Deferred) << "after a restart";
+
+  // MEX-FGR cancels its first trace: its share has room again, and the deferred one is taken.
+  pw::TraceFollowUpT cancel;
+  cancel.request_message_id = first.message_id;
+  cancel.kind = pw::FollowUpKind::Cancel;
+  cancel.text = "weapon identified at home";
+  auto cancelled = mex.Seal(kKen.id, pw::MessageKind::TraceFollowUp, protocol::PackPayload<pw::TraceFollowUp>(cancel),
+                            m_clock.NowMs());
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(deliver(mex, *cancelled).status, pw::HopStatus::Accepted);
+  Advance(5000);
+  EXPECT_EQ(deliver(mex, third).status, pw::HopStatus::Accepted);
 }
 
 }  // namespace
