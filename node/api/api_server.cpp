@@ -372,6 +372,11 @@ Result<int> ApiServer::Start(const std::string& listen) {
   hooks.refuse = [](int status, const http::Request& req, http::Response& res) {
     if (status == 413) return SendError(res, 413, "oversized", "request body for " + req.method + " " + ValidUtf8Or(req.path) + " is too large");
     if (status == 405) return SendError(res, 405, "method_not_allowed", req.method + " is not served on " + ValidUtf8Or(req.path));
+    if (status == 414) return SendError(res, 414, "uri_too_long", "the path is longer than any this API serves");
+    if (status == 503) {
+      res.set_header("Retry-After", "1");
+      return SendError(res, 503, "busy", "too many request bodies are being received at once; retry");
+    }
     SendError(res, 404, "not_found", "no such endpoint: " + req.method + " " + ValidUtf8Or(req.path));
   };
   hooks.failed = [](const http::Request& req, const std::string& what, http::Response& res) {

@@ -15,17 +15,8 @@ namespace {
 
 // A request refused at its headers is answered once its body has been read and dropped, so a
 // client that writes the whole body before reading (most do) sees the refusal rather than a
-// broken pipe; a body announced larger than this is not waited for (the connection is closed).
-constexpr uint64_t kDrainAtMostBytes = 64ull << 20;
-
-// One request in progress: found at its headers, its body gathered, then answered.
-struct Exchange {
-  Request request;
-  const Route* route = nullptr;
-  bool answered = false;               // a response was queued already
-  std::optional<Response> refusal;     // decided at the headers; sent after the body is dropped
-  bool too_large = false;
-};
+// broken pipe; past this many bytes (announced or sent) the connection is closed instead.
+constexpr uint64_t kDrainAtMostBytes = 16ull << 20;
 
 std::string Lower(const char* s) {
   std::string out(s ? s : "");
@@ -55,76 +46,98 @@ void LogFromLibrary(void*, const char* format, va_list args) {
 
 }  // namespace
 
+// One request in progress: found at its headers, its body gathered, then answered.
+struct Exchange {
+  Request request;
+  const Route* route = nullptr;
+  bool answered = false;            // a response was queued already
+  std::optional<Response> refusal;  // decided at the headers or while reading; sent after the body
+  uint64_t dropped = 0;             // body bytes read and dropped (refused requests)
+  size_t held = 0;                  // body bytes counted in the server's in-flight total
+};
+
 struct ServerCallbacks {
   static MHD_Result OnRequest(void* self_ptr, MHD_Connection* connection, const char* url, const char* method,
                               const char*, const char* upload_data, size_t* upload_data_size, void** state) {
     auto& self = *static_cast<HttpServer*>(self_ptr);
-    if (*state == nullptr) {  // the headers are in; nothing of the body has been read
-      auto exchange = std::make_unique<Exchange>();
-      Request& req = exchange->request;
-      req.method = method;
-      req.path = url;
-      MHD_get_connection_values(connection, MHD_HEADER_KIND, CollectHeader, &req.headers);
-      MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, CollectParam, &req.params);
-      Response refusal;
-      exchange->route = self.m_routes.Find(req.method, req.path, req.matches);
-      bool refused = false;
-      if (!exchange->route) {
-        self.m_hooks.refuse(self.m_routes.HasPath(req.path) ? 405 : 404, req, refusal);
-        refused = true;
-      } else if (!self.m_hooks.gate(req, *exchange->route, refusal)) {
-        refused = true;
-      } else {
-        std::string length = req.get_header_value("Content-Length");
-        if (!length.empty() && (length.size() > 15 || std::strtoull(length.c_str(), nullptr, 10) > exchange->route->max_body)) {
-          self.m_hooks.refuse(413, req, refusal);
-          refused = true;
-        }
-      }
-      if (!refused) {  // a body of announced size is read into one buffer, not grown by doubling
-        uint64_t announced = std::strtoull(exchange->request.get_header_value("Content-Length").c_str(), nullptr, 10);
-        if (announced > 0 && announced <= exchange->route->max_body) exchange->request.body.reserve(announced);
-      }
-      Exchange* raw = exchange.release();
-      *state = raw;
-      if (refused) {
-        std::string length = raw->request.get_header_value("Content-Length");
-        uint64_t announced = length.size() > 15 ? UINT64_MAX : std::strtoull(length.c_str(), nullptr, 10);
-        bool body_coming = announced > 0 || raw->request.has_header("Transfer-Encoding");
-        if (body_coming && announced <= kDrainAtMostBytes) {
-          raw->refusal = std::move(refusal);  // answered after the body, which is dropped unread
-          return MHD_YES;
-        }
-        raw->answered = true;
-        return HttpServer::Send(connection, refusal) ? MHD_YES : MHD_NO;
-      }
-      return MHD_YES;
-    }
+    if (*state == nullptr) return OnHeaders(self, connection, url, method, state);
     auto& exchange = *static_cast<Exchange*>(*state);
     if (*upload_data_size > 0) {  // a piece of the body
-      if (!exchange.answered && !exchange.too_large && !exchange.refusal) {
-        if (exchange.request.body.size() + *upload_data_size > exchange.route->max_body) {
-          exchange.too_large = true;
-          exchange.request.body.clear();
-          exchange.request.body.shrink_to_fit();
-        } else {
-          exchange.request.body.append(upload_data, *upload_data_size);
-        }
-      }
+      size_t n = *upload_data_size;
       *upload_data_size = 0;
+      if (exchange.answered) return MHD_YES;
+      if (exchange.refusal) {
+        exchange.dropped += n;
+        return exchange.dropped > kDrainAtMostBytes ? MHD_NO : MHD_YES;  // MHD_NO closes the connection
+      }
+      if (exchange.request.body.size() + n > exchange.route->max_body) {
+        exchange.refusal.emplace();
+        self.m_hooks.refuse(413, exchange.request, *exchange.refusal);
+      } else if (!self.Hold(exchange, exchange.request.body.size() + n)) {
+        exchange.refusal.emplace();
+        self.m_hooks.refuse(503, exchange.request, *exchange.refusal);
+      } else {
+        exchange.request.body.append(upload_data, n);
+        return MHD_YES;
+      }
+      exchange.request.body.clear();
+      exchange.request.body.shrink_to_fit();
+      self.Release(exchange);
       return MHD_YES;
     }
     if (exchange.answered) return MHD_YES;
     exchange.answered = true;
     Response response;
     if (exchange.refusal) response = std::move(*exchange.refusal);
-    else if (exchange.too_large) self.m_hooks.refuse(413, exchange.request, response);
     else self.Serve(exchange.request, *exchange.route, response);
     return HttpServer::Send(connection, response) ? MHD_YES : MHD_NO;
   }
 
-  static void OnCompleted(void*, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
-    delete static_cast<Exchange*>(*state);
+  // The headers are in; nothing of the body has been read. Finds the route, runs the gate and
+  // checks the announced size: a refusal is sent now, or after the body when one is coming.
+  static MHD_Result OnHeaders(HttpServer& self, MHD_Connection* connection, const char* url, const char* method,
+                              void** state) {
+    auto exchange = std::make_unique<Exchange>();
+    Request& req = exchange->request;
+    req.method = method;
+    req.path = url;
+    MHD_get_connection_values(connection, MHD_HEADER_KIND, CollectHeader, &req.headers);
+    MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, CollectParam, &req.params);
+    std::string length = req.get_header_value("Content-Length");
+    const uint64_t announced = length.size() > 15 ? UINT64_MAX : std::strtoull(length.c_str(), nullptr, 10);
+    Response refusal;
+    bool refused = true;
+    if (req.path.size() > self.m_limits.max_path_bytes) {
+      req.path.resize(64);  // enough to name it in a log; never matched against a route
+      self.m_hooks.refuse(414, req, refusal);
+    } else if (!(exchange->route = self.m_routes.Find(req.method, req.path, req.matches))) {
+      self.m_hooks.refuse(self.m_routes.HasPath(req.path) ? 405 : 404, req, refusal);
+    } else if (!self.m_hooks.gate(req, *exchange->route, refusal)) {
+      // refused by the gate: `refusal` says why
+    } else if (announced > exchange->route->max_body) {
+      self.m_hooks.refuse(413, req, refusal);
+    } else if (announced > 0 && !self.Hold(*exchange, announced)) {
+      self.m_hooks.refuse(503, req, refusal);
+    } else {
+      refused = false;
+      if (announced > 0) req.body.reserve(announced);  // one buffer, not grown by doubling
+    }
+    Exchange* raw = exchange.release();
+    *state = raw;
+    if (!refused) return MHD_YES;
+    bool body_coming = announced > 0 || raw->request.has_header("Transfer-Encoding");
+    if (body_coming && announced <= kDrainAtMostBytes) {
+      raw->refusal = std::move(refusal);  // answered after the body, which is dropped unread
+      return MHD_YES;
+    }
+    raw->answered = true;
+    return HttpServer::Send(connection, refusal) ? MHD_YES : MHD_NO;
+  }
+
+  static void OnCompleted(void* self_ptr, MHD_Connection*, void** state, MHD_RequestTerminationCode) {
+    auto* exchange = static_cast<Exchange*>(*state);
+    if (exchange) static_cast<HttpServer*>(self_ptr)->Release(*exchange);
+    delete exchange;
     *state = nullptr;
   }
 };
@@ -133,6 +146,23 @@ HttpServer::HttpServer(const RouteTable& routes, ServerHooks hooks, ServerLimits
     : m_routes(routes), m_hooks(std::move(hooks)), m_limits(limits) {}
 
 HttpServer::~HttpServer() { Stop(); }
+
+bool HttpServer::Hold(Exchange& exchange, size_t bytes) {
+  if (bytes <= exchange.held) return true;
+  size_t more = bytes - exchange.held;
+  size_t before = m_body_bytes.fetch_add(more);
+  if (before + more > m_limits.body_bytes_in_flight && before > 0) {  // one body alone always fits
+    m_body_bytes.fetch_sub(more);
+    return false;
+  }
+  exchange.held = bytes;
+  return true;
+}
+
+void HttpServer::Release(Exchange& exchange) {
+  m_body_bytes.fetch_sub(exchange.held);
+  exchange.held = 0;
+}
 
 void HttpServer::Serve(const Request& request, const Route& route, Response& response) const {
   try {

@@ -65,7 +65,7 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 201, {{"stored", prepared->size()}, {"published_to_hubs", hubs}});
   });
 
-  Get(R"(/v1/stolen/records/([^/]+))", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
+  Get(R"(/v1/stolen/records/([^/]{1,256}))", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
     auto found = OwnRecord(m_node, req.matches[1]);
     if (!found) return SendError(res, found.error());
     Json j = stolen::RecordToJson(*found);
@@ -74,7 +74,7 @@ void ApiServer::StolenRoutes() {
   });
 
   // A new status (located, cleared, cancelled) and optionally remarks for one record.
-  Post(R"(/v1/stolen/records/([^/]+)/status)", users::Permission::kReportStolen, [this](const http::Request& req, http::Response& res) {
+  Post(R"(/v1/stolen/records/([^/]{1,256})/status)", users::Permission::kReportStolen, [this](const http::Request& req, http::Response& res) {
     Json body = Json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("status") || !body["status"].is_string())
       return SendError(res, 400, "invalid_argument", "status (active, located, cleared or cancelled) is required");

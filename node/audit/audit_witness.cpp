@@ -1,5 +1,7 @@
 #include "node/audit/audit_witness.h"
 
+#include <algorithm>
+
 #include "node/audit/audit_log.h"
 
 namespace tracenet::audit {
@@ -33,6 +35,24 @@ std::optional<Witness> DecodeWitness(std::string member, ByteView bytes) {
   return w;
 }
 
+// Keyed by member, a zero byte, and the day (so one member's witnesses sort together, oldest first).
+Bytes MemberPrefix(const std::string& member) {
+  Bytes key(member.begin(), member.end());
+  key.push_back(0);
+  return key;
+}
+
+Bytes WitnessKey(const std::string& member, uint64_t day) {
+  Bytes key = MemberPrefix(member);
+  Bytes d = store::U64Key(day);
+  key.insert(key.end(), d.begin(), d.end());
+  return key;
+}
+
+bool HasPrefix(ByteView key, const Bytes& prefix) {
+  return key.size() == prefix.size() + 8 && std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
 }  // namespace
 
 Result<std::optional<SignedCheckpoint>> LatestCheckpoint(store::Txn& txn, const store::NodeStore& store) {
@@ -56,22 +76,42 @@ Status WitnessStore::Observe(store::Txn& txn, const std::string& member, const c
     return MakeError(Errc::kBadSignature, "audit checkpoint " + std::to_string(checkpoint.seq) + " from " + member +
                                               " is not signed by its key");
   const store::Table& table = m_store.table("audit_witnesses");
-  std::optional<Witness> kept;
-  if (auto v = txn.Get(table, AsBytes(member))) kept = DecodeWitness(member, *v);
-  Witness next{member, checkpoint, now_ms, kept ? kept->conflicts : 0};
-  if (kept && kept->checkpoint.seq == checkpoint.seq && kept->checkpoint.hash != checkpoint.hash) {
-    next = *kept;  // keep the first history seen; a second one for the same entry is evidence
-    ++next.conflicts;
-  } else if (kept && kept->checkpoint.seq >= checkpoint.seq) {
-    return Status::Ok();  // older news (receipts can arrive out of order)
+  const uint64_t today = now_ms / kDayMs;
+  std::optional<Witness> todays;
+  uint64_t conflicts = 0;
+  std::vector<Bytes> expired;
+  Status scan = txn.Scan(table, MemberPrefix(member), [&](ByteView k, ByteView v) {
+    if (!HasPrefix(k, MemberPrefix(member))) return false;
+    auto w = DecodeWitness(member, v);
+    if (!w) return true;
+    uint64_t day = store::U64FromKey(k.subspan(k.size() - 8));
+    if (day + kKeepDays < today) expired.emplace_back(k.begin(), k.end());
+    if (w->checkpoint.seq == checkpoint.seq && w->checkpoint.hash != checkpoint.hash) ++conflicts;
+    if (day == today) todays = std::move(*w);
+    return true;
+  });
+  if (!scan) return scan;
+  for (const Bytes& k : expired)
+    if (auto removed = txn.Delete(table, k); !removed) return removed.error();
+  Witness next{member, checkpoint, now_ms, conflicts};
+  if (todays) {
+    next.conflicts += todays->conflicts;
+    if (todays->checkpoint.seq >= checkpoint.seq) {  // older news, or the same: keep the day's
+      if (conflicts == 0) return Status::Ok();
+      Witness kept = *todays;
+      kept.conflicts = next.conflicts;
+      next = kept;
+    }
   }
-  return txn.Put(table, AsBytes(member), EncodeWitness(next));
+  return txn.Put(table, WitnessKey(member, today), EncodeWitness(next));
 }
 
 Result<std::vector<Witness>> WitnessStore::List(store::Txn& txn) const {
   std::vector<Witness> out;
   Status s = txn.Scan(m_store.table("audit_witnesses"), {}, [&](ByteView k, ByteView v) {
-    if (auto w = DecodeWitness(std::string(AsString(k)), v)) out.push_back(std::move(*w));
+    if (k.size() <= 9) return true;
+    std::string member(AsString(k.subspan(0, k.size() - 9)));
+    if (auto w = DecodeWitness(std::move(member), v)) out.push_back(std::move(*w));
     return true;
   });
   if (!s) return s.error();

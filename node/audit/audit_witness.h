@@ -4,6 +4,8 @@
 // the member's public key that its log once reached that entry with that content. If the member's
 // log is later cut back (its last entries and checkpoints deleted) or rewritten, its own
 // verification still passes, but comparing it with a peer's witness does not (CompareWithWitness).
+// Peers keep the newest checkpoint of each day for 90 days, not only the newest of all: a log cut
+// back and grown again past its old length would otherwise replace the one witness that shows it.
 // Thread-safety: WitnessStore is called inside the caller's transaction; the rest is pure.
 #pragma once
 
@@ -35,12 +37,16 @@ Result<std::optional<SignedCheckpoint>> LatestCheckpoint(store::Txn& txn, const 
 class WitnessStore {
  public:
   explicit WitnessStore(store::NodeStore& store) : m_store(store) {}
-  // Keeps `checkpoint` from `member` if its signature verifies with `sign_public` and it is newer
-  // than the one kept. A signature that does not verify is refused (kBadSignature); the same
-  // entry number with another hash is kept as a conflict (a member showing two histories).
+  // Keeps `checkpoint` from `member` as the day's witness if its signature verifies with
+  // `sign_public` and it is newer than the day's so far; forgets the member's witnesses older
+  // than 90 days. A signature that does not verify is refused (kBadSignature); an entry number
+  // already witnessed with another hash counts as a conflict (a member showing two histories).
   Status Observe(store::Txn& txn, const std::string& member, const crypto::PublicKey32& sign_public,
                  const SignedCheckpoint& checkpoint, uint64_t now_ms);
+  // Every witness kept, by member, oldest day first.
   Result<std::vector<Witness>> List(store::Txn& txn) const;
+  static constexpr uint64_t kDayMs = 86'400'000;
+  static constexpr uint64_t kKeepDays = 90;
 
  private:
   store::NodeStore& m_store;

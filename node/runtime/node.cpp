@@ -98,8 +98,16 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
                                                " already wait here for an answer ([limits] open_requests_per_peer); "
                                                "retry later");
   });
-  node->m_messenger->SetCheckpointSource(
-      [store = node->m_store.get()](store::Txn& txn) { return audit::LatestCheckpoint(txn, *store); });
+  // A log whose newest checkpoint cannot be read (damaged) must not stop receipts, or the node
+  // would acknowledge nothing: they go without a witness, and the operator is told.
+  node->m_messenger->SetCheckpointSource([store = node->m_store.get()](store::Txn& txn) {
+    auto latest = audit::LatestCheckpoint(txn, *store);
+    if (latest) return latest;
+    spdlog::error("event=audit_checkpoint_unreadable reason=\"{}\" note=\"receipts go without a witness; run tracenet "
+                  "audit verify\"",
+                  latest.error().message);
+    return Result<std::optional<audit::SignedCheckpoint>>(std::optional<audit::SignedCheckpoint>{});
+  });
   if (node->m_directory) {
     if (const directory::Member* self = node->m_directory->current().FindMember(config.id)) node->m_home_hubs = self->home_hubs;
     Node* routed = node.get();

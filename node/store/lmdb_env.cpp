@@ -55,7 +55,9 @@ Result<std::unique_ptr<Env>> Env::Open(const std::string& path, const std::vecto
   int rc = mdb_env_create(&env->m_env);
   if (rc != 0) return LmdbError(rc, "env_create");
   mdb_env_set_maxdbs(env->m_env, static_cast<MDB_dbi>(tables.size() + 2 + options.extra_tables));
-  mdb_env_set_maxreaders(env->m_env, 256);
+  // Every API connection may hold a read transaction (it has its own thread; see
+  // node/api/http_server.h, at most 512), besides the loop, the registry and the crypto pool.
+  mdb_env_set_maxreaders(env->m_env, 1024);
   // Keep the larger of the configured size and what the file already uses.
   mdb_env_set_mapsize(env->m_env, options.initial_map_bytes);
   unsigned flags = MDB_NOTLS | (options.write_map ? MDB_WRITEMAP : 0) | (options.random_access ? MDB_NORDAHEAD : 0);

@@ -201,5 +201,52 @@ TEST_F(ApiAbuseTest, TwoHundredSlowClientsDoNotKeepOthersOut) {
               latencies_ms[latencies_ms.size() / 2], latencies_ms.back());
 }
 
+TEST_F(ApiAbuseTest, AVeryLongPathIsRefusedBeforeAnyRouteIsTried) {
+  // Matching a route's pattern costs stack per character: a path of many kilobytes is refused
+  // by its length alone, without a token, and the node stays up.
+  for (size_t length : {2000u, 30000u}) {
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Get(("/v1/stolen/records/" + std::string(length, 'A')).c_str(), auth);
+    ASSERT_TRUE(r) << length;
+    EXPECT_TRUE(r->status == 414 || r->status == 431) << length << ": " << r->status;
+  }
+  auto healthz = httplib::Client("127.0.0.1", port).Get("/healthz");
+  ASSERT_TRUE(healthz);
+  EXPECT_EQ(healthz->status, 200);
+}
+
+TEST_F(ApiAbuseTest, BodiesInFlightAreBoundedAcrossConnections) {
+  // Four clients announce 8 MiB bodies and send none: 32 MiB of bodies are promised. A fifth
+  // large body is asked to retry (503) instead of being held too; a small call still passes.
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  const std::string token = auth.begin()->second;
+  auto headers = [&](size_t length) {
+    return "POST /v1/traces HTTP/1.1\r\n" + host + "Authorization: " + token + "\r\nContent-Type: application/json\r\nConnection: close\r\n" +
+           "Content-Length: " + std::to_string(length) + "\r\n\r\n";
+  };
+  std::vector<std::unique_ptr<RawConnection>> holders;
+  for (int i = 0; i < 4; ++i) {
+    holders.push_back(std::make_unique<RawConnection>(port));
+    ASSERT_TRUE(holders.back()->Send(headers(8 << 20)));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server has read their headers
+  RawConnection fifth(port);
+  ASSERT_TRUE(fifth.Send(headers(4 << 20)));
+  (void)fifth.Send(std::string(4 << 20, ' '));
+  std::string answer = fifth.ReadAll();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer.substr(0, 300);
+  EXPECT_NE(answer.find("Retry-After"), std::string::npos);
+  auto status = httplib::Client("127.0.0.1", port).Get("/v1/status", auth);
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200) << "calls without a large body are not held back";
+  holders.clear();  // their connections close: what they held is given back
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  RawConnection sixth(port);
+  ASSERT_TRUE(sixth.Send(headers(2)));
+  ASSERT_TRUE(sixth.Send("{}"));
+  answer = sixth.ReadAll();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << "taken (and refused for its content, not for room): " << answer.substr(0, 300);
+}
+
 }  // namespace
 }  // namespace tracenet::e2e

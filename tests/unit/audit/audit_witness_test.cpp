@@ -40,6 +40,40 @@ class AuditWitnessTest : public ::testing::Test {
     test_support::Exchange(*m_ken, *m_mex);
     m_clock.Set(m_clock.NowMs() + 2000);
   }
+  // Deletes the log's entries and checkpoints from the last checkpoint before `seq` on, as
+  // someone with the (stopped) node's store could: what is left still verifies on its own.
+  static void CutLogBefore(const std::string& data_dir, uint64_t seq) {
+    auto store = store::NodeStore::Open(data_dir);
+    ASSERT_TRUE(store);
+    store::NodeStore& s = **store;
+    ASSERT_TRUE(s.env().Write([&](store::Txn& txn) -> Status {
+      uint64_t keep = 0;
+      Status scan = txn.Scan(s.table("audit_checkpoints"), {}, [&](ByteView k, ByteView) {
+        if (store::U64FromKey(k) < seq) keep = store::U64FromKey(k);
+        return true;
+      });
+      if (!scan) return scan;
+      for (const char* table : {"audit_log", "audit_checkpoints"}) {
+        std::vector<Bytes> doomed;
+        Status s2 = txn.Scan(s.table(table), store::U64Key(keep + 1), [&](ByteView k, ByteView) {
+          doomed.emplace_back(k.begin(), k.end());
+          return true;
+        });
+        if (!s2) return s2;
+        for (const Bytes& k : doomed)
+          if (auto d = txn.Delete(s.table(table), k); !d) return d.error();
+      }
+      return Status::Ok();
+    }));
+  }
+  std::vector<audit::Witness> KenWitnessesForMex() {
+    std::vector<audit::Witness> out;
+    auto witnesses = m_ken->node().AuditWitnesses();
+    if (witnesses)
+      for (const audit::Witness& w : *witnesses)
+        if (w.member == kMex.id) out.push_back(w);
+    return out;
+  }
   std::optional<audit::Witness> KenWitnessForMex() {
     auto witnesses = m_ken->node().AuditWitnesses();
     if (!witnesses) return std::nullopt;
@@ -76,31 +110,7 @@ TEST_F(AuditWitnessTest, ACutOffTailPassesItsOwnCheckButNotThePeersWitness) {
   // Offline, someone with the store cuts MEX-FGR's log back to the checkpoint before the
   // witnessed one: every remaining entry still chains and ends under a signed checkpoint.
   m_mex.reset();
-  {
-    auto store = store::NodeStore::Open(m_dir + "/" + kMex.id + "/data");
-    ASSERT_TRUE(store);
-    store::NodeStore& s = **store;
-    ASSERT_TRUE(s.env().Write([&](store::Txn& txn) -> Status {
-      uint64_t keep = 0;
-      Status scan = txn.Scan(s.table("audit_checkpoints"), {}, [&](ByteView k, ByteView) {
-        uint64_t seq = store::U64FromKey(k);
-        if (seq < witnessed) keep = seq;
-        return true;
-      });
-      if (!scan) return scan;
-      for (const char* table : {"audit_log", "audit_checkpoints"}) {
-        std::vector<Bytes> doomed;
-        Status s2 = txn.Scan(s.table(table), store::U64Key(keep + 1), [&](ByteView k, ByteView) {
-          doomed.emplace_back(k.begin(), k.end());
-          return true;
-        });
-        if (!s2) return s2;
-        for (const Bytes& k : doomed)
-          if (auto d = txn.Delete(s.table(table), k); !d) return d.error();
-      }
-      return Status::Ok();
-    }));
-  }
+  CutLogBefore(m_dir + "/" + kMex.id + "/data", witnessed);
   m_mex = Start(kMex);
   ASSERT_TRUE(m_mex);
   auto own = m_mex->node().VerifyAudit();
@@ -112,6 +122,32 @@ TEST_F(AuditWitnessTest, ACutOffTailPassesItsOwnCheckButNotThePeersWitness) {
   ASSERT_TRUE(check);
   EXPECT_FALSE(check->consistent);
   EXPECT_NE(check->verdict.find("TRUNCATED"), std::string::npos) << check->verdict;
+}
+
+// The attack a single newest witness cannot see: cut the log back, then let it grow past its old
+// length, so the next receipt's checkpoint (of the new history) is the newest. Yesterday's
+// witness is still kept, and the log no longer matches it.
+TEST_F(AuditWitnessTest, ALogCutBackAndGrownAgainStillFailsAnEarlierDaysWitness) {
+  for (const char* serial : {"D1", "D2", "D3"}) OneTrace(serial);
+  auto yesterday = KenWitnessForMex();
+  ASSERT_TRUE(yesterday);
+  m_clock.Set(m_clock.NowMs() + audit::WitnessStore::kDayMs);
+
+  m_mex.reset();
+  CutLogBefore(m_dir + "/" + kMex.id + "/data", yesterday->checkpoint.seq);
+  m_mex = Start(kMex);
+  ASSERT_TRUE(m_mex);
+  for (const char* serial : {"R1", "R2", "R3", "R4", "R5", "R6"}) OneTrace(serial);
+  std::vector<audit::Witness> kept = KenWitnessesForMex();
+  ASSERT_EQ(kept.size(), 2u) << "one witness per day";
+  EXPECT_GT(kept.back().checkpoint.seq, yesterday->checkpoint.seq) << "the log grew past its old length";
+  auto today = m_mex->node().CheckAuditWitness(kept.back().checkpoint);
+  ASSERT_TRUE(today);
+  EXPECT_TRUE(today->consistent) << "today's witness is of the new history";
+  auto check = m_mex->node().CheckAuditWitness(kept.front().checkpoint);
+  ASSERT_TRUE(check);
+  EXPECT_FALSE(check->consistent);
+  EXPECT_NE(check->verdict.find("REWRITTEN"), std::string::npos) << check->verdict;
 }
 
 TEST_F(AuditWitnessTest, AWitnessNotSignedByTheNodeProvesNothing) {
