@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
 
   auto* trace_cmd = app.add_subcommand("trace", "Submit and follow trace requests");
   trace_cmd->require_subcommand(1);
+  // `tracenet trace list --config F` as well as `tracenet trace --config F list`: the
+  // subcommands pass options they do not know (--config) to `trace` (they inherit this).
+  trace_cmd->fallthrough();
   std::string trace_config = DefaultConfig();
   trace_cmd->add_option("--config", trace_config, "Node config (TOML)")->capture_default_str();
 
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
 
   auto* outbox_cmd = app.add_subcommand("outbox", "Messages that could not be delivered");
   outbox_cmd->require_subcommand(1);
+  outbox_cmd->fallthrough();  // --config before or after the subcommand, as for `trace`
   std::string outbox_config = DefaultConfig(), resend_id;
   bool dead_json = false;
   outbox_cmd->add_option("--config", outbox_config, "Node config (TOML)")->capture_default_str();
@@ -85,6 +89,7 @@ int main(int argc, char** argv) {
 
   auto* quarantine_cmd = app.add_subcommand("quarantine", "Messages refused because applying them failed");
   quarantine_cmd->require_subcommand(1);
+  quarantine_cmd->fallthrough();  // --config before or after the subcommand, as for `trace`
   std::string quarantine_config = DefaultConfig(), quarantine_seq;
   bool quarantine_json = false;
   quarantine_cmd->add_option("--config", quarantine_config, "Node config (TOML)")->capture_default_str();

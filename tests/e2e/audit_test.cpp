@@ -29,6 +29,10 @@ TEST(AuditTest, ATracesEventsAreInTheLogAndAnExportVerifiesWithThePublicKeyAlone
 
   std::string config = f.layout("MEX-FGR").config_path;
   EXPECT_EQ(Tracenet("audit verify --config " + config), 0);
+  // --config goes before or after the subcommand, as the README prints it.
+  EXPECT_EQ(Tracenet("trace list --config " + config), 0);
+  EXPECT_EQ(Tracenet("trace --config " + config + " show " + id), 0);
+  EXPECT_EQ(Tracenet("quarantine list --config " + config), 0);
   std::string bundle = f.root() + "/mex-audit.json";
   ASSERT_EQ(Tracenet("audit export --config " + config + " --out " + bundle), 0);
   Json exported = Json::parse(std::ifstream(bundle));
