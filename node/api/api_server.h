@@ -35,7 +35,6 @@ class ApiServer {
   void Stop();
   // Every route served, with the permission it needs (what the permission test walks).
   const http::RouteTable& routes() const { return m_routes; }
-  unsigned connections() const { return m_server ? m_server->connections() : 0; }
 
   // The user the current request was authenticated as ("operator" for the node's own token
   // file). Set by the check every request passes before its handler, on the handler's thread.

@@ -218,10 +218,4 @@ void HttpServer::Stop() {
   m_daemon = nullptr;
 }
 
-unsigned HttpServer::connections() const {
-  if (!m_daemon) return 0;
-  const MHD_DaemonInfo* info = MHD_get_daemon_info(m_daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-  return info ? info->num_connections : 0;
-}
-
 }  // namespace tracenet::api::http

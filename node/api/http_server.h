@@ -58,8 +58,6 @@ class HttpServer {
   // Listens on host:port (a loopback name or address; port 0 picks one); returns the bound port.
   Result<int> Start(const std::string& host, int port);
   void Stop();
-  // Connections open now (for status and tests).
-  unsigned connections() const;
 
  private:
   friend struct ServerCallbacks;  // libmicrohttpd's callbacks (http_server.cpp)

@@ -34,10 +34,6 @@ std::vector<MemoryLinks::Sent> MemoryLinks::TakeSent() {
   return out;
 }
 
-void MemoryLinks::SetFull(const std::string& peer, bool full) {
-  if (full) m_full.insert(peer); else m_full.erase(peer);
-}
-
 Result<std::string> MemoryLinks::Listen(const std::string& endpoint) { return "memory:" + endpoint; }
 
 void MemoryLinks::AddPeer(const std::string& peer_id, const std::string&, const crypto::PublicKey32&) {
@@ -65,7 +61,6 @@ Status MemoryLinks::SendToPeer(const std::string& peer_id, ByteView frame) {
   auto dialled = m_dialled.find(peer_id);
   bool up = dialled != m_dialled.end() ? dialled->second : m_connected_in.count(peer_id) > 0;
   if (!up) return MakeError(Errc::kUnavailable, "link to " + peer_id + " is down");
-  if (m_full.count(peer_id)) return MakeError(Errc::kBackpressure, "send queue to " + peer_id + " is full");
   m_sent.push_back({peer_id, dialled == m_dialled.end(), Bytes(frame.begin(), frame.end())});
   return Status::Ok();
 }

@@ -30,8 +30,6 @@ class MemoryLinks final : public FrameLinks {
   // Everything the node sent since the last call, in order.
   std::vector<Sent> TakeSent();
   size_t waiting() const { return m_inbound.size(); }
-  // Makes sends to `peer` report a full queue (backpressure) until cleared.
-  void SetFull(const std::string& peer, bool full);
 
   Result<std::string> Listen(const std::string& endpoint) override;
   void AddPeer(const std::string& peer_id, const std::string& endpoint, const crypto::PublicKey32& server_key) override;
@@ -48,7 +46,6 @@ class MemoryLinks final : public FrameLinks {
   std::vector<Sent> m_sent;
   std::map<std::string, bool> m_dialled;  // peer -> up
   std::set<std::string> m_connected_in;   // members with a connection to the listener
-  std::set<std::string> m_full;
 };
 
 }  // namespace tracenet::transport
