@@ -324,7 +324,11 @@ void ApiServer::Routes() {
     messaging::Counters& c = m_node.counters();
     const runtime::RegistryCounters& r = m_node.registry_counters();
     Json peers = Json::object();
-    for (const auto& [id, queued] : st.queued_by_peer) peers[id] = {{"queued", queued}, {"link_up", st.link_up[id]}};
+    for (const auto& [id, queued] : st.queued_by_peer) {
+      peers[id] = {{"queued", queued}, {"link_up", st.link_up[id]}};
+      // Known once the peer dialled us and said Hello (schema/README.md §9).
+      if (auto v = st.protocol_versions.find(id); v != st.protocol_versions.end()) peers[id]["protocol_versions"] = v->second;
+    }
     SendJson(res, 200,
              {{"id", m_node.config().id},
               {"listen", m_node.bound_endpoint()},

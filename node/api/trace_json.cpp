@@ -134,7 +134,9 @@ Result<wire::TraceRequestT> TraceRequestFromJson(const Json& body) {
   wire::TraceRequestT r;
   TRY(ParseEnum(body, "priority", "priority", wire::EnumNamesPriority(), r.priority, true));
   TRY(ParseEnum(body, "grounds", "grounds", wire::EnumNamesIllicitGrounds(), r.grounds, true));
-  TRY(Str(body, "request_id", "", r.request_id, 128));
+  if (body.contains("request_id"))
+    return MakeError(Errc::kInvalidArgument, "request_id is the case id, chosen by the node; put your own reference "
+                                             "in agency_case_number");
   TRY(Str(body, "urgency_justification", "", r.urgency_justification));
   TRY(Str(body, "special_instructions", "", r.special_instructions));
   TRY(Str(body, "requesting_agency", "", r.requesting_agency, 256));

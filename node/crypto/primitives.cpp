@@ -79,8 +79,15 @@ Hash32 CommitToKey(const SymmetricKey& message_key) {
 }
 
 Bytes AeadSeal(const SymmetricKey& key, ByteView ad, ByteView plaintext) {
+  std::array<uint8_t, kAeadNonceBytes> nonce;
+  randombytes_buf(nonce.data(), nonce.size());
+  return AeadSealWithNonce(key, nonce, ad, plaintext);
+}
+
+Bytes AeadSealWithNonce(const SymmetricKey& key, const std::array<uint8_t, kAeadNonceBytes>& nonce, ByteView ad,
+                        ByteView plaintext) {
   Bytes out(kAeadNonceBytes + plaintext.size() + kAeadTagBytes);
-  randombytes_buf(out.data(), kAeadNonceBytes);
+  std::memcpy(out.data(), nonce.data(), nonce.size());
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + kAeadNonceBytes, &written,
                                              plaintext.data(), plaintext.size(), ad.data(),

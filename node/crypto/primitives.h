@@ -37,6 +37,10 @@ inline constexpr size_t kAeadNonceBytes = 24;
 inline constexpr size_t kAeadTagBytes = 16;
 // Output: 24-byte random nonce || ciphertext || 16-byte tag; `ad` is authenticated, not encrypted.
 Bytes AeadSeal(const SymmetricKey& key, ByteView ad, ByteView plaintext);
+// The same with a nonce the caller chose: only for reproducible examples (schema/test-vectors).
+// A nonce must never repeat under one key; AeadSeal draws a fresh one.
+Bytes AeadSealWithNonce(const SymmetricKey& key, const std::array<uint8_t, kAeadNonceBytes>& nonce, ByteView ad,
+                        ByteView plaintext);
 Result<Bytes> AeadOpen(const SymmetricKey& key, ByteView ad, ByteView sealed);
 
 void RandomBytes(uint8_t* out, size_t size);

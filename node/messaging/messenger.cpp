@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "node/crypto/primitives.h"
+#include "node/protocol/header_claims.h"
 #include "node/protocol/link_frame.h"
 #include "node/protocol/payload_check.h"
 #include "node/protocol/sender_rules.h"
@@ -62,7 +63,9 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
   p.frame = &frame;
   p.message_id = Bytes(16, 0);  // until something names the message
   ByteView bytes(static_cast<const uint8_t*>(frame.data.data()), frame.data.size());
-  auto decoded = protocol::DecodeLinkFrame(bytes, m_options.max_message_bytes + 1024);
+  // The frame may exceed the envelope limit by its own overhead (ZeroMQ drops anything beyond
+  // max + kFrameOverheadBytes): an oversized envelope inside is refused by name below.
+  auto decoded = protocol::DecodeLinkFrame(bytes, m_options.max_message_bytes + protocol::kFrameOverheadBytes);
   if (!decoded) {
     p.error = decoded.error();
     return p;
@@ -71,8 +74,8 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     p.ack = std::move(*ack);
     return p;
   }
-  if (std::holds_alternative<protocol::HelloFrame>(*decoded)) {
-    p.hello = true;
+  if (auto* hello = std::get_if<protocol::HelloFrame>(&*decoded)) {
+    p.hello = std::move(hello->protocol_versions);
     return p;
   }
   if (auto* update = std::get_if<protocol::DirectoryUpdateFrame>(&*decoded)) {
@@ -110,7 +113,8 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
   auto opened = protocol::OpenEnvelope(
       envelope, *m_keys, {now_ms, m_options.clock_skew_ms, m_options.max_message_bytes, m_options.max_accepted_ttl_ms});
   if (!opened) {
-    if (auto parsed = protocol::ParseEnvelope(envelope, m_options.max_message_bytes)) p.message_id = parsed->header.message_id;
+    // Name the envelope whenever its id can be read, so its sender can match the refusal.
+    if (Bytes id = protocol::PeekMessageId(envelope); !id.empty()) p.message_id = std::move(id);
     p.error = opened.error();
     return p;
   }
@@ -124,6 +128,12 @@ PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t 
     return p;
   }
   if (Status s = protocol::CheckPayload(opened->header.kind, opened->payload); !s) {
+    p.error = s.error();
+    return p;
+  }
+  if (Status s = protocol::CheckHeaderClaims(opened->header.kind, opened->header.sender, opened->header.message_id,
+                                             opened->payload);
+      !s) {
     p.error = s.error();
     return p;
   }
@@ -155,7 +165,10 @@ Status Messenger::HandleFrame(store::Txn& txn, const PreparedFrame& prepared, st
                        prepared.error.message);
     return Status::Ok();
   }
-  if (prepared.hello) return Status::Ok();  // the link layer noted the member's connection
+  if (prepared.hello) {  // the link layer noted the member's connection
+    m_peer_protocols[frame.member] = *prepared.hello;
+    return Status::Ok();
+  }
   if (prepared.directory_update || prepared.directory_request) {
     if (m_directory_frames) m_directory_frames(frame.member, prepared.directory_update, prepared.directory_request);
     return Status::Ok();

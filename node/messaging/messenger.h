@@ -69,7 +69,7 @@ struct RelayItem {
 
 struct PreparedFrame {
   const transport::InboundFrame* frame = nullptr;
-  bool hello = false;                        // a member announcing its outbound link
+  std::optional<std::vector<uint16_t>> hello;  // a node announcing its dialled link and its protocol versions
   std::optional<ByteView> directory_update;  // a signed directory pushed by a hub
   std::optional<uint64_t> directory_request; // a member asking for a newer directory
   std::optional<RelayItem> relay;            // for another member, via this hub
@@ -173,6 +173,9 @@ class Messenger final : public Outgoing {
 
   size_t outbox_size() const { return m_outbox_size; }
   size_t queued_for(const std::string& peer) const;
+  // The protocol versions each peer announced in its last Hello (schema/README.md §9); a peer
+  // that sent none speaks version 1. Messages are sealed with the highest version both speak.
+  const std::map<std::string, std::vector<uint16_t>>& peer_protocols() const { return m_peer_protocols; }
   // When the oldest message queued for `peer` was created (0: none queued).
   uint64_t oldest_created_ms(const std::string& peer) const;
 
@@ -281,6 +284,7 @@ class Messenger final : public Outgoing {
   std::map<std::string, PeerQueue> m_queues;
   BatchChanges m_batch;
   size_t m_outbox_size = 0;
+  std::map<std::string, std::vector<uint16_t>> m_peer_protocols;
   RelayQuotas m_quotas;
   std::mt19937_64 m_jitter{std::random_device{}()};
   LogLimiter m_log_limiter;

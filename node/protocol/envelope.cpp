@@ -46,6 +46,20 @@ Bytes NewMessageId() {
   return id;
 }
 
+Bytes PeekMessageId(ByteView bytes) {
+  AlignedBytes envelope(bytes);
+  flatbuffers::Verifier ev(envelope.data(), envelope.size());
+  if (!ev.VerifyBuffer<wire::Envelope>(nullptr)) return {};
+  const wire::Envelope* env = flatbuffers::GetRoot<wire::Envelope>(envelope.data());
+  if (!env->header() || env->header()->size() == 0) return {};
+  AlignedBytes header(ViewOf(env->header()));
+  flatbuffers::Verifier hv(header.data(), header.size());
+  if (!hv.VerifyBuffer<wire::RoutingHeader>(nullptr)) return {};
+  const auto* id = flatbuffers::GetRoot<wire::RoutingHeader>(header.data())->message_id();
+  if (!id || id->size() != kMessageIdBytes) return {};
+  return Bytes(id->begin(), id->end());
+}
+
 Bytes SigningInput(ByteView header_bytes, ByteView ciphertext) {
   Bytes input;
   input.reserve(sizeof kSigningContext + 16 + header_bytes.size() + ciphertext.size());
@@ -60,12 +74,21 @@ Bytes SigningInput(ByteView header_bytes, ByteView ciphertext) {
 Result<Sealed> SealEnvelope(const Keyring& keys, std::string_view recipient,
                             wire::MessageKind kind, ByteView payload, uint64_t now_ms,
                             uint64_t ttl_ms, ByteView message_id) {
+  std::array<uint8_t, crypto::kAeadNonceBytes> nonce;
+  crypto::RandomBytes(nonce.data(), nonce.size());
+  Bytes id = message_id.empty() ? NewMessageId() : Bytes(message_id.begin(), message_id.end());
+  return SealEnvelopeWithNonce(keys, recipient, kind, payload, now_ms, ttl_ms, id, nonce);
+}
+
+Result<Sealed> SealEnvelopeWithNonce(const Keyring& keys, std::string_view recipient, wire::MessageKind kind,
+                                     ByteView payload, uint64_t now_ms, uint64_t ttl_ms, ByteView message_id,
+                                     const std::array<uint8_t, crypto::kAeadNonceBytes>& nonce) {
   const PeerKeys* peer = keys.FindPeer(recipient);
   const crypto::SymmetricKey* pair = keys.OutboundKey(recipient);
   if (!peer || !pair) return Reject(Errc::kUnknownSender, "no keys for recipient " + std::string(recipient));
   if (kind == wire::MessageKind::Unspecified)
     return Reject(Errc::kInvalidArgument, "message kind must be specified");
-  Bytes id = message_id.empty() ? NewMessageId() : Bytes(message_id.begin(), message_id.end());
+  Bytes id(message_id.begin(), message_id.end());
   if (id.size() != kMessageIdBytes) return Reject(Errc::kInvalidArgument, "message id must be 16 bytes");
 
   crypto::SymmetricKey message_key = crypto::DeriveMessageKey(*pair, id);
@@ -83,7 +106,7 @@ Result<Sealed> SealEnvelope(const Keyring& keys, std::string_view recipient,
   hb.Finish(header);
   ByteView header_bytes(hb.GetBufferPointer(), hb.GetSize());
 
-  Bytes ciphertext = crypto::AeadSeal(message_key, header_bytes, payload);
+  Bytes ciphertext = crypto::AeadSealWithNonce(message_key, nonce, header_bytes, payload);
   crypto::Signature sig = crypto::Sign(keys.self().sign_secret, SigningInput(header_bytes, ciphertext));
 
   flatbuffers::FlatBufferBuilder eb(header_bytes.size() + ciphertext.size() + 160);

@@ -9,6 +9,7 @@
 #include "node/common/bytes.h"
 #include "node/common/clock.h"
 #include "node/common/result.h"
+#include "node/crypto/primitives.h"
 #include "node/protocol/keyring.h"
 #include "node/protocol/wire.h"
 
@@ -62,9 +63,20 @@ Result<Sealed> SealEnvelope(const Keyring& keys, std::string_view recipient,
                             wire::MessageKind kind, ByteView payload, uint64_t now_ms,
                             uint64_t ttl_ms, ByteView message_id = {});
 
+// SealEnvelope with a fixed nonce and message id: only for reproducible examples
+// (schema/test-vectors), never for a message that is sent.
+Result<Sealed> SealEnvelopeWithNonce(const Keyring& keys, std::string_view recipient, wire::MessageKind kind,
+                                     ByteView payload, uint64_t now_ms, uint64_t ttl_ms, ByteView message_id,
+                                     const std::array<uint8_t, crypto::kAeadNonceBytes>& nonce);
+
 // Structure only: size limit, FlatBuffers verification of the envelope and its header, protocol
 // version, field lengths and a known kind. No keys needed (a relay can call it).
 Result<EnvelopeView> ParseEnvelope(ByteView bytes, size_t max_bytes);
+
+// The message id of an envelope that may break any other rule (oversized, another protocol
+// version, kind 0, a wrong payload_size ...), so a refusal can name it (schema/README.md §1);
+// empty when the Envelope or its RoutingHeader is not a FlatBuffer or the id is not 16 bytes.
+Bytes PeekMessageId(ByteView bytes);
 
 // The exact bytes the Ed25519 signature covers.
 Bytes SigningInput(ByteView header_bytes, ByteView ciphertext);

@@ -3,6 +3,7 @@
 #include "node/common/aligned_bytes.h"
 
 #include "node/crypto/primitives.h"
+#include "node/protocol/envelope.h"
 
 namespace tracenet::protocol {
 
@@ -28,7 +29,8 @@ Bytes EncodeDeliver(ByteView envelope) {
 
 Bytes EncodeHello(std::string_view member) {
   flatbuffers::FlatBufferBuilder b(64);
-  auto hello = wire::CreateHello(b, b.CreateString(member.data(), member.size()));
+  const uint16_t versions[] = {kProtocolVersion};
+  auto hello = wire::CreateHello(b, b.CreateString(member.data(), member.size()), b.CreateVector(versions, 1));
   b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::Hello, hello.Union()));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -109,7 +111,17 @@ Result<LinkFrameView> DecodeLinkFrame(ByteView bytes, size_t max_bytes) {
     if (a->detail()) ack.detail = a->detail()->str();
     return LinkFrameView(std::move(ack));
   }
-  if (frame->body_as_Hello()) return LinkFrameView(HelloFrame{});
+  if (const wire::Hello* h = frame->body_as_Hello()) {
+    HelloFrame hello;
+    if (!h->protocol_versions() || h->protocol_versions()->size() == 0) {
+      hello.protocol_versions = {1};
+    } else {
+      if (h->protocol_versions()->size() > kMaxAnnouncedVersions)
+        return MakeError(Errc::kMalformed, "Hello lists more than " + std::to_string(kMaxAnnouncedVersions) + " protocol versions");
+      hello.protocol_versions.assign(h->protocol_versions()->begin(), h->protocol_versions()->end());
+    }
+    return LinkFrameView(std::move(hello));
+  }
   if (const wire::DirectoryUpdate* u = frame->body_as_DirectoryUpdate()) {
     if (!u->directory() || u->directory()->size() == 0)
       return MakeError(Errc::kMalformed, "DirectoryUpdate frame carries no directory");

@@ -34,7 +34,14 @@ struct CustodyBatchFrame {
 };
 constexpr size_t kMaxCustodyBatch = 65536;
 
-struct HelloFrame {};
+// A link frame may be this much larger than the envelope it carries (schema/README.md §1): the
+// transport drops anything beyond max_message_bytes + kFrameOverheadBytes.
+constexpr size_t kFrameOverheadBytes = 4096;
+
+struct HelloFrame {
+  std::vector<uint16_t> protocol_versions;  // as announced; [1] when the sender listed none
+};
+inline constexpr size_t kMaxAnnouncedVersions = 16;
 struct DirectoryUpdateFrame {
   ByteView directory;  // points into the frame buffer
 };
@@ -46,6 +53,7 @@ using LinkFrameView = std::variant<DeliverFrame, HopAckFrame, HelloFrame, Direct
                                    DirectoryRequestFrame, CustodyBatchFrame>;
 
 Bytes EncodeDeliver(ByteView envelope);
+// Announces `member` and the protocol versions this node opens (kProtocolVersion).
 Bytes EncodeHello(std::string_view member);
 Bytes EncodeDirectoryUpdate(ByteView signed_directory);
 Bytes EncodeDirectoryRequest(uint64_t have_version);

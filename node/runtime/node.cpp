@@ -154,7 +154,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
           return peer->id;
         });
     transport::LinkLimits limits;
-    limits.max_message_bytes = static_cast<int64_t>(config.max_message_bytes + 4096);
+    limits.max_message_bytes = static_cast<int64_t>(config.max_message_bytes + protocol::kFrameOverheadBytes);
     limits.send_high_water = config.send_high_water;
     limits.receive_high_water = config.send_high_water;
     node->m_links = std::make_unique<transport::Links>(node->m_context, node->m_identity, limits);
@@ -390,6 +390,7 @@ void Node::PublishStatus() {
     st.oldest_queued_ms[p.id] = m_messenger->oldest_created_ms(p.id);
     st.link_up[p.id] = m_links->IsUp(p.id);
   }
+  st.protocol_versions = m_messenger->peer_protocols();
   if (m_zap) {
     st.zap_admitted = m_zap->admitted();
     st.zap_refused = m_zap->refused();

@@ -35,6 +35,7 @@ struct NodeStatus {
   std::map<std::string, size_t> queued_by_peer;
   std::map<std::string, uint64_t> oldest_queued_ms;  // creation time of the oldest queued message
   std::map<std::string, bool> link_up;
+  std::map<std::string, std::vector<uint16_t>> protocol_versions;  // as each peer announced them
   uint64_t zap_admitted = 0, zap_refused = 0, unauthenticated_dropped = 0;
 };
 

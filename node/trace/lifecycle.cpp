@@ -32,6 +32,10 @@ bool AdvancesTo(std::string_view current, std::string_view next) {
   return StateRank(next) > StateRank(current);
 }
 
+bool HappensOnce(std::string_view s) {
+  return s == state::kSent || s == state::kDelivered;
+}
+
 bool IsSettled(std::string_view s) {
   return s == state::kAnswered || s == state::kUndeliverable || s == state::kResponded ||
          s == state::kClosed || s == state::kCancelled;

@@ -39,6 +39,8 @@ inline constexpr std::string_view kOpenStates[] = {state::kSubmitted,  state::kS
 int StateRank(std::string_view state);
 // True when `next` may replace `current` (it is further along).
 bool AdvancesTo(std::string_view current, std::string_view next);
+// True for the steps a request takes once (sent, delivered): a repeat is a retry, not news.
+bool HappensOnce(std::string_view state);
 // True for states after which no response is awaited (not overdue).
 bool IsSettled(std::string_view state);
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "node/protocol/payload_check.h"
 #include "node/trace/lifecycle.h"
 
@@ -51,6 +53,11 @@ uint64_t TraceService::DeadlineFor(wire::Priority priority) const {
 }
 
 void TraceService::Record(CaseRecord& record, std::string_view event, std::string detail, const std::string& actor) {
+  // A retry acknowledged again after a crash, or a second hub's custody, repeats a step that
+  // already happened: the timeline says it once.
+  if (HappensOnce(event))
+    for (const auto& e : record.timeline)
+      if (e->state == event) return;
   auto entry = std::make_unique<local::TimelineEntryT>();
   entry->state = std::string(event);
   entry->at_ms = m_clock.NowMs();
@@ -58,7 +65,14 @@ void TraceService::Record(CaseRecord& record, std::string_view event, std::strin
   if (m_audit)
     m_audit->Add({entry->at_ms, actor.empty() ? m_options.self_id : actor, std::string(event), "case " + ToHex(record.case_id) + " with " + record.peer,
                   entry->detail});
-  record.timeline.push_back(std::move(entry));
+  // Hop acks, receipts and acknowledgements travel on different links and can arrive out of
+  // order; the timeline reads in the order things happened to the message (each entry keeps its
+  // own arrival time), so an officer never sees "delivered" before "sent".
+  auto at = record.timeline.end();
+  if (int rank = StateRank(event); rank > 0)
+    at = std::find_if(record.timeline.begin(), record.timeline.end(),
+                      [rank](const auto& e) { return StateRank(e->state) > rank; });
+  record.timeline.insert(at, std::move(entry));
   if (AdvancesTo(record.state, event)) record.state = std::string(event);
 }
 
@@ -68,10 +82,12 @@ Result<TraceService::PreparedSubmit> TraceService::PrepareSubmit(const std::stri
   p.recipient = recipient;
   p.case_id = protocol::NewMessageId();
   p.submitted_at_ms = m_clock.NowMs();
-  if (request.request_id.empty()) request.request_id = ToHex(p.case_id);
+  // The signed header is authoritative (schema/README.md §6): the payload repeats it, never
+  // contradicts it. An officer's own reference travels as agency_case_number.
+  request.request_id = ToHex(p.case_id);
   request.requested_at_ms = p.submitted_at_ms;
   request.response_due_at_ms = p.due_at_ms = p.submitted_at_ms + DeadlineFor(request.priority);
-  if (request.requesting_state.empty()) request.requesting_state = m_options.self_id;
+  request.requesting_state = m_options.self_id;
   p.payload = Pack<wire::TraceRequest>(request);
   if (Status s = protocol::CheckPayload(wire::MessageKind::TraceRequest, p.payload); !s)
     return MakeError(Errc::kInvalidArgument, s.error().message);

@@ -23,16 +23,18 @@ protocol::wire::TraceRequestT SampleRequest(const std::string& serial) {
   return r;
 }
 
+std::array<uint8_t, 32> FixedSeed(uint8_t seed, uint8_t purpose) {
+  // One 32-byte seed per key, all derived from the member's byte, so no two keys coincide.
+  std::array<uint8_t, 32> out{};
+  out[0] = seed;
+  out[1] = purpose;
+  out[2] = 0x7e;
+  return out;
+}
+
 crypto::Identity FixedIdentity(uint8_t seed) {
   (void)crypto::Init();
-  // One 32-byte seed per key, all derived from the member's byte, so no two keys coincide.
-  auto derive = [seed](uint8_t purpose) {
-    std::array<uint8_t, 32> out{};
-    out[0] = seed;
-    out[1] = purpose;
-    out[2] = 0x7e;
-    return out;
-  };
+  auto derive = [seed](uint8_t purpose) { return FixedSeed(seed, purpose); };
   crypto::Identity id;
   auto s = derive(1), e = derive(2), t = derive(3), k = derive(4);
   crypto_sign_seed_keypair(id.pub.sign_public.data(), id.sign_secret.data(), s.data());

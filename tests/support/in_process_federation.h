@@ -44,6 +44,8 @@ protocol::wire::TraceRequestT SampleRequest(const std::string& serial);
 
 // The same keys for the same seed, every time (libsodium's seeded key generation).
 crypto::Identity FixedIdentity(uint8_t seed);
+// The libsodium seed of one of those keys: purpose 1 signing, 2 encryption, 3 transport.
+std::array<uint8_t, 32> FixedSeed(uint8_t seed, uint8_t purpose);
 protocol::PeerKeys PeerKeysOf(const Member& member);
 // What `self` seals and opens with, knowing `peers`.
 std::shared_ptr<const protocol::Keyring> KeyringOf(const Member& self, const std::vector<Member>& peers);
