@@ -318,6 +318,7 @@ void ApiServer::Routes() {
   UserRoutes();
   ConsoleRoutes();
   AuditRoutes();
+  ProofRoutes();
 
   Get("/v1/status", users::Permission::kReadCases, [this](const http::Request&, http::Response& res) {
     runtime::NodeStatus st = m_node.Snapshot();

@@ -51,6 +51,7 @@ class ApiServer {
   void FollowUpRoutes();  // cancel and clarification, in follow_up_routes.cpp
   void ConsoleRoutes();  // the web console's files, in console_routes.cpp
   void AuditRoutes();    // /v1/audit/..., in audit_routes.cpp
+  void ProofRoutes();    // /v1/traces/{id}/proof, in proof_routes.cpp
   // Adds a route; `permission` none: served without a token (health, readiness, the console).
   void Get(const std::string& pattern, std::optional<users::Permission> permission, http::Handler handler);
   // A POST route whose JSON body is checked before `handler` sees it: its size (MaxBodyFor) before

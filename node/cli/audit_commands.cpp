@@ -1,3 +1,4 @@
+#include "node/cli/config_option.h"
 #include "node/cli/audit_commands.h"
 
 #include "node/common/json_text.h"
@@ -62,19 +63,17 @@ int CheckWitnesses(api::ApiClient& client, const std::string& file, const std::s
 void AddAuditCommands(CLI::App& app, AuditCommands& c) {
   auto* root = app.add_subcommand("audit", "The tamper-evident audit log: verify, export, check an export");
   root->require_subcommand(1);
+  AddConfigOption(root, c.config);
   auto* verify = root->add_subcommand("verify", "Check the node's audit log; names the first break");
-  verify->add_option("--config", c.config, "Node config file")->required();
   verify->add_option("--witness", c.witness_file,
                      "Also check the log against a peer's witnesses for it (the file `tracenet audit witnesses` wrote "
                      "on that peer): finds a log whose last entries were cut off");
   verify->callback([&c] { c.action = "verify"; });
   auto* witnesses = root->add_subcommand("witnesses", "The latest signed audit checkpoint each peer sent in its receipts");
-  witnesses->add_option("--config", c.config, "Node config file")->required();
   witnesses->add_option("--member", c.member, "Only this peer's");
   witnesses->add_option("--out", c.out, "Write them to this file (for `tracenet audit verify --witness` on that peer)");
   witnesses->callback([&c] { c.action = "witnesses"; });
   auto* exp = root->add_subcommand("export", "Write a signed stretch of the audit log for a third party");
-  exp->add_option("--config", c.config, "Node config file")->required();
   exp->add_option("--out", c.out, "Bundle file to write")->required();
   exp->add_option("--from", c.from, "First entry (default: the first)");
   exp->add_option("--to", c.to, "Last entry (default: the last signed one)");

@@ -1,3 +1,4 @@
+#include "node/cli/config_option.h"
 #include "node/cli/directory_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -112,6 +113,7 @@ int Edit(const std::string& path, const std::function<Status(Document&)>& edit) 
 void AddDirectoryCommands(CLI::App& app, DirectoryCommands& c) {
   c.root = app.add_subcommand("directory", "Keep the signed member directory (authorities and secretariat)");
   c.root->require_subcommand(1);
+  AddConfigOption(c.root, c.config);  // publish: the node to hand it to (its local API)
   auto add = [&](const char* name, const char* help) {
     CLI::App* sub = c.root->add_subcommand(name, help);
     sub->callback([&c, name] { c.action = name; });
@@ -165,7 +167,6 @@ void AddDirectoryCommands(CLI::App& app, DirectoryCommands& c) {
   verify->add_option("--threshold", c.threshold, "Signatures required (k)")->required();
   auto* publish = add("publish", "Hand a signed directory to a node (a hub passes it on to its members)");
   publish->add_option("--in", c.in, "Signed directory")->required();
-  publish->add_option("--config", c.config, "Config of the node to publish to (its local API)")->required();
   auto* show = add("show", "Print a directory or draft");
   show->add_option("--in", c.in, "File")->required();
 }

@@ -4,20 +4,13 @@
 #include <cstdio>
 
 #include "node/cli/commands.h"
+#include "node/cli/config_option.h"
+#include "node/cli/proof_commands.h"
 #include "node/cli/directory_commands.h"
 #include "node/cli/audit_commands.h"
 #include "node/cli/review_commands.h"
 #include "node/cli/user_commands.h"
 #include "node/cli/stolen_commands.h"
-
-namespace {
-
-std::string DefaultConfig() {
-  const char* env = std::getenv("TRACENET_CONFIG");
-  return env ? env : "tracenet.toml";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace tracenet;
@@ -33,17 +26,14 @@ int main(int argc, char** argv) {
   keygen_cmd->add_flag("--rotate", keygen.rotate,
                        "Replace the keys in --dir with fresh ones; the old ones move to DIR/previous/ for the overlap");
 
-  std::string node_config = DefaultConfig();
+  std::string node_config = cli::DefaultConfig();
   auto* node_cmd = app.add_subcommand("node", "Run a node (SIGTERM or Ctrl-C stops it cleanly)");
   node_cmd->add_option("--config", node_config, "Node config (TOML)")->capture_default_str();
 
   auto* trace_cmd = app.add_subcommand("trace", "Submit and follow trace requests");
   trace_cmd->require_subcommand(1);
-  // `tracenet trace list --config F` as well as `tracenet trace --config F list`: the
-  // subcommands pass options they do not know (--config) to `trace` (they inherit this).
-  trace_cmd->fallthrough();
-  std::string trace_config = DefaultConfig();
-  trace_cmd->add_option("--config", trace_config, "Node config (TOML)")->capture_default_str();
+  std::string trace_config;
+  cli::AddConfigOption(trace_cmd, trace_config);
 
   cli::SubmitOptions submit;
   std::string serial, make, model, type, calibre, priority = "routine", grounds = "national_law", purpose,
@@ -78,10 +68,9 @@ int main(int argc, char** argv) {
 
   auto* outbox_cmd = app.add_subcommand("outbox", "Messages that could not be delivered");
   outbox_cmd->require_subcommand(1);
-  outbox_cmd->fallthrough();  // --config before or after the subcommand, as for `trace`
-  std::string outbox_config = DefaultConfig(), resend_id;
+  std::string outbox_config, resend_id;
   bool dead_json = false;
-  outbox_cmd->add_option("--config", outbox_config, "Node config (TOML)")->capture_default_str();
+  cli::AddConfigOption(outbox_cmd, outbox_config);
   auto* dead_cmd = outbox_cmd->add_subcommand("dead-letters", "List messages that expired undelivered or were refused");
   dead_cmd->add_flag("--json", dead_json, "Print the API's JSON");
   auto* resend_cmd = outbox_cmd->add_subcommand("resend", "Put a dead letter back in the outbox (same message id)");
@@ -89,10 +78,9 @@ int main(int argc, char** argv) {
 
   auto* quarantine_cmd = app.add_subcommand("quarantine", "Messages refused because applying them failed");
   quarantine_cmd->require_subcommand(1);
-  quarantine_cmd->fallthrough();  // --config before or after the subcommand, as for `trace`
-  std::string quarantine_config = DefaultConfig(), quarantine_seq;
+  std::string quarantine_config, quarantine_seq;
   bool quarantine_json = false;
-  quarantine_cmd->add_option("--config", quarantine_config, "Node config (TOML)")->capture_default_str();
+  cli::AddConfigOption(quarantine_cmd, quarantine_config);
   auto* quarantine_list_cmd = quarantine_cmd->add_subcommand("list", "List them, newest first");
   quarantine_list_cmd->add_flag("--json", quarantine_json, "Print the API's JSON");
   auto* quarantine_show_cmd = quarantine_cmd->add_subcommand("show", "Show one, with the frame as received (hex)");
@@ -114,11 +102,10 @@ int main(int argc, char** argv) {
   adapter_fixture_cmd->add_option("--format", fixture_format, "sql (documented schema), csv or tsv")->capture_default_str();
   adapter_fixture_cmd->add_option("--encoding", fixture_encoding, "utf-8 or latin-1 (csv, tsv)")->capture_default_str();
   adapter_fixture_cmd->add_option("--out", fixture_out, "File to write (default: standard output)");
-  std::string check_config;
+  std::string check_config;  // for check: a TOML file with a [registry] section (a node config will do)
+  cli::AddConfigOption(adapter_cmd, check_config);
   auto* adapter_check_cmd =
-      adapter_cmd->add_subcommand("check", "Run the conformance battery against a configured adapter");
-  adapter_check_cmd->add_option("--config", check_config, "A TOML file with a [registry] section (a node config will do)")
-      ->required();
+      adapter_cmd->add_subcommand("check", "Run the conformance battery against a configured adapter (--config)");
   std::string serve_name;
   auto* adapter_serve_cmd = adapter_cmd->add_subcommand(
       "serve", "Host an adapter behind the JSON-lines protocol on stdin/stdout (the node runs plugins this way)");
@@ -134,6 +121,8 @@ int main(int argc, char** argv) {
   cli::AddReviewCommands(app, review);
   cli::UserCommands user;
   cli::AddUserCommands(app, user);
+  cli::ProofCommands proof;
+  cli::AddProofCommands(app, proof);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -142,6 +131,7 @@ int main(int argc, char** argv) {
   if (!audit.action.empty()) return audit.Run();
   if (!review.action.empty()) return review.Run();
   if (!user.action.empty()) return user.Run();
+  if (!proof.action.empty()) return proof.Run();
 
   if (*dead_cmd) return cli::DeadLetterList(outbox_config, dead_json);
   if (*resend_cmd) return cli::DeadLetterResend(outbox_config, resend_id);

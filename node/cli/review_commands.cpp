@@ -1,3 +1,4 @@
+#include "node/cli/config_option.h"
 #include "node/cli/review_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -37,8 +38,8 @@ void PrintDraft(const Json& c) {
 void AddReviewCommands(CLI::App& app, ReviewCommands& c) {
   auto* root = app.add_subcommand("review", "Incoming traces held for review: list them, approve, restrict, answer in part or refuse");
   root->require_subcommand(1);
+  AddConfigOption(root, c.config);
   auto* list = root->add_subcommand("list", "Traces awaiting review, with the registry's draft answers");
-  list->add_option("--config", c.config, "Node config file")->required();
   list->add_flag("--json", c.json, "Print JSON");
   list->callback([&c] { c.action = "list"; });
   const char* reasons = "ITI reason: ongoing_investigation, confidentiality_law, requester_cannot_guarantee_confidentiality, other";
@@ -48,7 +49,6 @@ void AddReviewCommands(CLI::App& app, ReviewCommands& c) {
                        : std::string(action) == "partial"  ? "Send only some custody links (--keep 0 --keep 2)"
                                                            : "Refuse to answer (reason required)";
     auto* cmd = root->add_subcommand(action, help);
-    cmd->add_option("--config", c.config, "Node config file")->required();
     cmd->add_option("case_id", c.case_id, "The case (32 hex)")->required();
     cmd->add_option("--comments", c.comments, "Comments for the requester (replace the draft's)");
     cmd->add_option("--use-restrictions", c.use_restrictions, "Restrictions on use the requester must honour");

@@ -1,3 +1,4 @@
+#include "node/cli/config_option.h"
 #include "node/cli/stolen_commands.h"
 
 #include "node/common/json_text.h"
@@ -101,9 +102,9 @@ int Import(const StolenCommands& c, api::ApiClient& client) {
 void AddStolenCommands(CLI::App& app, StolenCommands& c) {
   auto* root = app.add_subcommand("stolen", "Lost and stolen weapons: report, import, search, confirm hits");
   root->require_subcommand(1);
+  AddConfigOption(root, c.config);
   auto add = [&](const char* name, const char* help) {
     auto* sub = root->add_subcommand(name, help);
-    sub->add_option("--config", c.config, "Node config file")->required();
     sub->callback([&c, name] { c.action = name; });
     return sub;
   };

@@ -1,3 +1,4 @@
+#include "node/cli/config_option.h"
 #include "node/cli/user_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -19,17 +20,15 @@ int Fail(const std::string& what, const std::string& message, int code = 1) {
 void AddUserCommands(CLI::App& app, UserCommands& c) {
   auto* root = app.add_subcommand("user", "Local users of the node's API and their roles");
   root->require_subcommand(1);
+  AddConfigOption(root, c.config);
   auto* add = root->add_subcommand("add", "Add a user; prints its token once");
-  add->add_option("--config", c.config, "Node config file")->required();
   add->add_option("name", c.name, "User name: letters, digits, '.', '_', '-'")->required();
   add->add_option("--role", c.role, "submitter, responder, auditor or admin")->required();
   add->callback([&c] { c.action = "add"; });
   auto* list = root->add_subcommand("list", "List users, roles and revocations");
-  list->add_option("--config", c.config, "Node config file")->required();
   list->add_flag("--json", c.json, "Print JSON");
   list->callback([&c] { c.action = "list"; });
   auto* revoke = root->add_subcommand("revoke", "End a user's token for good (the name stays, for the audit log)");
-  revoke->add_option("--config", c.config, "Node config file")->required();
   revoke->add_option("name", c.name, "User name")->required();
   revoke->callback([&c] { c.action = "revoke"; });
 }

@@ -58,6 +58,22 @@ uint64_t Messenger::oldest_created_ms(const std::string& peer) const {
   return ms;
 }
 
+namespace {
+// The messages a case can be proven with (schema/README.md §7.2).
+bool IsEvidence(wire::MessageKind kind) {
+  switch (kind) {
+    case wire::MessageKind::TraceRequest:
+    case wire::MessageKind::TraceAcknowledgement:
+    case wire::MessageKind::TraceAcknowledgementBatch:
+    case wire::MessageKind::TraceResponse:
+    case wire::MessageKind::DeliveryReceipt:
+    case wire::MessageKind::Error:
+    case wire::MessageKind::TraceFollowUp: return true;
+    default: return false;
+  }
+}
+}  // namespace
+
 PreparedFrame Messenger::Prepare(const transport::InboundFrame& frame, uint64_t now_ms) const {
   PreparedFrame p;
   p.frame = &frame;
@@ -222,6 +238,8 @@ Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& 
       return Status::Ok();
     }
   if (Status s = m_handler.OnAccepted(txn, opened, *this); !s) return s;
+  if (m_evidence && IsEvidence(h.kind))
+    if (Status s = m_evidence->KeepEnvelope(txn, h.message_id, opened.envelope); !s) return s;
 
   store::SeenEntry seen;
   seen.expires_at_ms = h.expires_at_ms + m_options.clock_skew_ms;
@@ -386,6 +404,8 @@ Result<SentMessage> Messenger::Enqueue(store::Txn& txn, const std::string& recip
   entry.kind = static_cast<uint32_t>(kind);
   entry.envelope = std::move(sealed.bytes);
   SentMessage sent{sealed.message_id, crypto::Hash256(entry.envelope)};
+  if (m_evidence && IsEvidence(kind))
+    if (Status s = m_evidence->KeepEnvelope(txn, entry.message_id, entry.envelope); !s) return s.error();
   if (Status s = AddEntry(txn, std::move(entry)); !s) return s.error();
   return sent;
 }

@@ -27,6 +27,7 @@
 #include "node/messaging/relay_quotas.h"
 #include "node/protocol/keyring.h"
 #include "node/protocol/link_frame.h"
+#include "node/store/evidence_store.h"
 #include "node/store/node_store.h"
 #include "node/transport/frame_links.h"
 
@@ -101,6 +102,9 @@ class Messenger final : public Outgoing {
     m_router = std::move(router);
     m_relays = relays;
   }
+  // A national centre keeps the exact bytes of the trace messages it sends and accepts, and the
+  // custody receipts for them, so a case can be proven later (node/store/evidence_store.h).
+  void KeepEvidence(store::EvidenceStore* evidence) { m_evidence = evidence; }
   // Directory frames go to the node: (link member, pushed directory bytes or the version a
   // member holds). Called on the loop thread.
   using DirectoryFrames = std::function<void(const std::string& member, std::optional<ByteView> update,
@@ -277,6 +281,7 @@ class Messenger final : public Outgoing {
   CheckpointSource m_checkpoint_source;
   IngressCheck m_ingress_check;
   bool m_relays = false;  // a hub: carries envelopes for other members
+  store::EvidenceStore* m_evidence = nullptr;
   const Clock& m_clock;
   MessengerOptions m_options;
   Counters& m_counters;

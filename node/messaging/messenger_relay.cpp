@@ -124,6 +124,9 @@ Status Messenger::HandleCustodyBatch(store::Txn& txn, const std::string& peer, c
       continue;
     }
     if (Status s = Settle(txn, peer, id, "custody receipt signed by " + peer); !s) return s;
+    if (m_evidence && m_evidence->Envelope(txn, id))
+      if (Status s = m_evidence->KeepCustody(txn, id, {peer, batch.message_ids, batch.envelope_hashes, batch.signature}); !s)
+        return s;
   }
   return Status::Ok();
 }

@@ -219,14 +219,22 @@ Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptio
   out.header = h;
   out.payload = std::move(plaintext.value());
   out.envelope_hash = crypto::Hash256(bytes);
+  out.envelope = bytes;
   return out;
 }
 
 Result<crypto::SymmetricKey> DiscloseMessageKey(const Keyring& keys, const EnvelopeView& envelope) {
-  const crypto::SymmetricKey* pair =
-      keys.InboundKeyFor(envelope.header.sender, envelope.header.sender_enc_key_id, envelope.header.recipient_enc_key_id);
-  if (!pair) return Reject(Errc::kUnknownSender, "no pair key for " + envelope.header.sender);
-  return crypto::DeriveMessageKey(*pair, envelope.header.message_id);
+  const Header& h = envelope.header;
+  // Its recipient derives it with the sender's key; its sender with the recipient's.
+  const crypto::SymmetricKey* pair = h.sender == keys.self_id()
+                                         ? keys.OutboundKey(h.recipient)
+                                         : keys.InboundKeyFor(h.sender, h.sender_enc_key_id, h.recipient_enc_key_id);
+  if (!pair) return Reject(Errc::kUnknownSender, "no pair key for " + h.sender + " to " + h.recipient);
+  crypto::SymmetricKey key = crypto::DeriveMessageKey(*pair, h.message_id);
+  if (crypto::CommitToKey(key) != h.key_commitment)
+    return Reject(Errc::kDecryptFailed, "the key of message " + ToHex(h.message_id) +
+                                            " can no longer be derived (the keys it was sealed with have been rotated)");
+  return key;
 }
 
 Result<Bytes> VerifyDisclosedMessage(ByteView envelope_bytes, ByteView sender_sign_public,

@@ -52,6 +52,7 @@ struct Opened {
   Header header;
   Bytes payload;
   crypto::Hash32 envelope_hash{};  // BLAKE2b-256 of the envelope bytes as received
+  ByteView envelope;               // those bytes: points into the caller's buffer, valid as long as it is
 };
 
 // 16 bytes: 48-bit big-endian Unix milliseconds, then 80 random bits (unique, time-ordered).
@@ -103,7 +104,7 @@ Result<Opened> OpenEnvelope(ByteView bytes, const Keyring& keys, const OpenOptio
 // message id): the sender derives the same per-message key as the recipient.
 Result<Bytes> OpenOwnEnvelope(ByteView bytes, const Keyring& keys);
 
-// Non-repudiation: the recipient discloses the key of one message ...
+// Non-repudiation: the recipient (or the sender) discloses the key of one message ...
 Result<crypto::SymmetricKey> DiscloseMessageKey(const Keyring& keys, const EnvelopeView& envelope);
 // ... and anyone holding the sender's public signing key checks the envelope with it.
 Result<Bytes> VerifyDisclosedMessage(ByteView envelope_bytes, ByteView sender_sign_public,

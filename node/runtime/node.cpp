@@ -118,6 +118,10 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, Nod
           routed->OnDirectoryFrame(member, update, request);
         });
   }
+  if (config.role != "hub") {
+    node->m_evidence = std::make_unique<store::EvidenceStore>(*node->m_store);
+    node->m_messenger->KeepEvidence(node->m_evidence.get());
+  }
   if (Status s = node->m_messenger->LoadOutbox(); !s) return s.error();
 
   auto adapter = adapters::CreateAdapter(

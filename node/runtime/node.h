@@ -77,6 +77,10 @@ class Node {
   // Frames refused because applying them failed, newest first (at most `limit`), and one of them.
   Result<std::vector<store::QuarantineEntry>> Quarantined(size_t limit);
   Result<std::optional<store::QuarantineEntry>> QuarantinedEntry(uint64_t seq);
+  // A proof bundle of case `case_id` (node/proof/proof_bundle.h): its envelopes as sent or
+  // received, the keys of the messages in `disclose` (every message of the case when empty),
+  // the signed directory and the hubs' custody receipts. Any thread.
+  Result<nlohmann::ordered_json> ProveCase(ByteView case_id, const std::vector<Bytes>& disclose);
   // Local users of the API (node/users): adding one returns its token, shown once.
   Result<std::string> CreateUser(const std::string& name, users::Role role, const std::string& by);
   Status RevokeUser(const std::string& name, const std::string& by);
@@ -176,6 +180,7 @@ class Node {
   std::unique_ptr<trace::TraceService> m_trace;
   std::unique_ptr<users::UserStore> m_users;
   std::unique_ptr<store::QuarantineStore> m_quarantine;
+  std::unique_ptr<store::EvidenceStore> m_evidence;  // national centres: what a case is proven with
   std::unique_ptr<stolen::MemberStolenService> m_stolen_member;
   std::unique_ptr<stolen::HubIndexService> m_stolen_hub;  // hubs only
   std::unique_ptr<DeliveryDispatch> m_dispatch;

@@ -9,7 +9,7 @@ const std::vector<std::string> kTables = {"meta",    "outbox",     "outbox_by_id
                                           "seen_expiry", "cases", "case_order",  "lookups", "message_case", "receipts", "case_docs",
                                           "dead_letters", "outbox_by_peer", "stolen_own", "stolen_searches", "stolen_hits",
                                           "stolen_imports", "stolen_search_log", "audit_log", "audit_checkpoints", "audit_witnesses", "users", "user_tokens", "case_state",
-                                          "quarantine", "quarantine_by_id"};
+                                          "quarantine", "quarantine_by_id", "evidence", "evidence_custody", "case_messages"};
 constexpr uint8_t kRecordVersion = 1;
 
 Bytes EncodeSeen(const SeenEntry& e) {

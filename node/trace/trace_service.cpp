@@ -120,6 +120,7 @@ Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
   if (Status s = m_cases.Create(txn, record); !s) return s.error();
   if (Status s = m_cases.PutDocument(txn, p.case_id, Document::kRequest, p.payload); !s) return s.error();
   if (Status s = m_cases.LinkMessage(txn, p.case_id, p.case_id); !s) return s.error();
+  if (Status s = m_evidence.NoteCaseMessage(txn, p.case_id, p.case_id); !s) return s.error();
   return p.case_id;
 }
 
@@ -136,6 +137,8 @@ Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message
         std::unique_ptr<wire::TraceAcknowledgementT> single(ack->UnPack());
         if (Status s = ApplyAcknowledgement(txn, message.header.sender, *ack, Pack<wire::TraceAcknowledgement>(*single), {}); !s)
           return s;
+        if (m_cases.Exists(txn, single->request_message_id))
+          if (Status s = m_evidence.NoteCaseMessage(txn, single->request_message_id, message.header.message_id); !s) return s;
       }
       return Status::Ok();
     }
@@ -162,6 +165,7 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message)
   record.due_at_ms = now + DeadlineFor(request->priority());
   Summarise(*request, record);
   if (Status s = m_cases.PutDocument(txn, h.message_id, Document::kRequest, message.payload); !s) return s;
+  if (Status s = m_evidence.NoteCaseMessage(txn, h.message_id, h.message_id); !s) return s;
   Record(record, state::kReceived,
          "trace request " + (request->request_id() ? request->request_id()->str() : std::string()) +
              " from " + h.sender + " (" + wire::EnumNamePriority(request->priority()) + ")");
@@ -196,6 +200,7 @@ Status TraceService::SendAcknowledgements(store::Txn& txn) {
                                    Pack<wire::TraceAcknowledgement>(acks.front()));
       if (!sent) return sent.error();
       if (Status s = m_cases.LinkMessage(txn, *sent, acks.front().request_message_id); !s) return s;
+      if (Status s = m_evidence.NoteCaseMessage(txn, acks.front().request_message_id, *sent); !s) return s;
       continue;
     }
     // Batches of a bounded count: each entry is small (request_id is at most 128 bytes), so a
@@ -207,6 +212,8 @@ Status TraceService::SendAcknowledgements(store::Txn& txn) {
       auto sent = m_outgoing->Send(txn, requester, wire::MessageKind::TraceAcknowledgementBatch,
                                    Pack<wire::TraceAcknowledgementBatch>(batch));
       if (!sent) return sent.error();
+      for (const auto& ack : batch.acknowledgements)
+        if (Status s = m_evidence.NoteCaseMessage(txn, ack->request_message_id, *sent); !s) return s;
     }
   }
   m_pending_acks.clear();
@@ -233,6 +240,7 @@ Result<CaseRecord*> TraceService::CaseFor(store::Txn& txn, ByteView case_id, con
 }
 
 Status TraceService::SaveWithMessage(store::Txn& txn, const CaseRecord& record, ByteView message_id) {
+  if (Status s = m_evidence.NoteCaseMessage(txn, record.case_id, message_id); !s) return s;
   if (Status s = m_cases.Update(txn, record); !s) return s;
   return m_cases.LinkMessage(txn, message_id, record.case_id);
 }
@@ -273,13 +281,15 @@ Status TraceService::OnReceipt(store::Txn& txn, const protocol::Opened& message)
   for (const wire::ReceiptEntry* entry : *receipt->entries()) {
     ByteView receipted(entry->message_id()->data(), entry->message_id()->size());
     ByteView hash(entry->envelope_hash()->data(), entry->envelope_hash()->size());
-    if (Status s = ApplyReceiptEntry(txn, message.header.sender, receipted, hash, receipt->received_at_ms()); !s)
+    if (Status s = ApplyReceiptEntry(txn, message.header.sender, message.header.message_id, receipted, hash,
+                                     receipt->received_at_ms());
+        !s)
       return s;
   }
   return Status::Ok();
 }
 
-Status TraceService::ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted,
+Status TraceService::ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipt_id, ByteView receipted,
                                        ByteView hash, uint64_t received_at_ms) {
   auto case_id = m_cases.CaseOfMessage(txn, receipted);
   if (!case_id) return Status::Ok();  // a receipt for a message that belongs to no case
@@ -287,6 +297,7 @@ Status TraceService::ApplyReceiptEntry(store::Txn& txn, const std::string& sende
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
+  if (Status s = m_evidence.NoteCaseMessage(txn, r.case_id, receipt_id); !s) return s;
   if (Bytes(receipted.begin(), receipted.end()) == r.case_id) {
     // The request is the sender's own message on an incoming case: nothing of ours to confirm.
     if (r.direction != local::CaseDirection::Outgoing) return Status::Ok();
@@ -315,6 +326,7 @@ Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
                        (error->detail() ? error->detail()->str() : "");
   if (r.peer == message.header.sender) {
     Record(r, "error", report);
+    if (Status s = m_evidence.NoteCaseMessage(txn, r.case_id, message.header.message_id); !s) return s;
   } else if (r.direction == local::CaseDirection::Outgoing && error->code() == wire::ErrorCode::Expired &&
              Bytes(about.begin(), about.end()) == r.case_id && !r.custody_hub.empty() &&
              m_options.is_hub && m_options.is_hub(message.header.sender)) {

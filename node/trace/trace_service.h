@@ -15,6 +15,7 @@
 #include "node/common/clock.h"
 #include "node/common/log_limiter.h"
 #include "node/messaging/delivery_handler.h"
+#include "node/store/evidence_store.h"
 #include "node/trace/case_store.h"
 #include "node/trace/findings_mapping.h"
 #include "node/trace/review.h"
@@ -114,7 +115,7 @@ class TraceService final : public messaging::DeliveryHandler {
   Status OnReceipt(store::Txn& txn, const protocol::Opened& message);
   Status OnError(store::Txn& txn, const protocol::Opened& message);
   Status OnFollowUp(store::Txn& txn, const protocol::Opened& message);
-  Status ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipted, ByteView hash,
+  Status ApplyReceiptEntry(store::Txn& txn, const std::string& sender, ByteView receipt_id, ByteView receipted, ByteView hash,
                            uint64_t received_at_ms);
   // Loads the case `case_id` that `sender` may speak about; null (and a log line) otherwise.
   // The case `case_id` when its peer is `sender` and, unless `direction` is Unspecified, it runs
@@ -131,6 +132,7 @@ class TraceService final : public messaging::DeliveryHandler {
 
   store::NodeStore& m_store;
   CaseStore m_cases;
+  store::EvidenceStore m_evidence{m_store};  // which messages belong to each case, for proofs
   const Clock& m_clock;
   TraceOptions m_options;
   messaging::Outgoing* m_outgoing = nullptr;

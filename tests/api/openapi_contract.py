@@ -172,6 +172,12 @@ def main():
         c.call("POST", f"/v1/traces/{filed['case_id']}/cancel", {"reason": "identified at home"}, expect=200)
         c.call("POST", f"/v1/traces/{filed['case_id']}/cancel", {}, expect=409)
     c.call("GET", "/v1/traces/" + unknown, expect=404)
+    # This node runs on a peer list, not a signed directory: a proof has no keys to name (the
+    # proof itself is checked end to end in tests/unit/proof/).
+    _, no_proof = c.call("GET", f"/v1/traces/{a.held_case}/proof", expect=400)
+    if no_proof and "signed directory" not in no_proof["error"]["message"]:
+        c.failures.append(f"a proof on a peer-list node does not say why it cannot be made: {no_proof}")
+    c.call("GET", f"/v1/traces/{a.held_case}/proof?disclose=nothex", expect=400)
 
     c.call("GET", "/v1/inbox", expect=200)
     review = f"/v1/traces/{a.held_case}/review"

@@ -34,6 +34,7 @@ std::vector<Expected> ExpectedRoutes() {
       {"GET", "/v1/me", Permission::kReadCases},
       {"GET", "/v1/traces/summary", Permission::kReadCases},
       {"GET", "/v1/traces/" + id + "/photos/0", Permission::kReadCases},
+      {"GET", "/v1/traces/" + id + "/proof", Permission::kReadCases},
       {"GET", "/metrics", Permission::kReadCases},
       {"POST", "/v1/traces", Permission::kSubmit},
       {"POST", "/v1/traces/batch", Permission::kSubmit},

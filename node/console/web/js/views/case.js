@@ -78,6 +78,25 @@ export function requestCard(q, caseId) {
     q.photos && q.photos.length ? [h('h2', {}, 'Photos'), photos] : null);
 }
 
+// "Export proof": the case's proof bundle (schema/README.md §7.2) saved as a file, for a court,
+// an auditor or another state to check with `tracenet verify-proof`.
+function exportProof(caseId) {
+  const button = h('button', { type: 'button' }, 'Export proof');
+  button.addEventListener('click', async () => {
+    try {
+      const bundle = await get(`/v1/traces/${caseId}/proof`);
+      const url = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
+      const link = h('a', { href: url, download: `proof-${caseId}.json` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(url);
+      say(`Proof of this case saved as proof-${caseId}.json (${bundle.messages.length} messages).`);
+    } catch (e) { sayError(e); }
+  });
+  return h('p', { class: 'actions' }, button);
+}
+
 export async function caseView(main, { match, me }) {
   const id = match[1];
   let shown = null;
@@ -93,7 +112,8 @@ export async function caseView(main, { match, me }) {
       c.state === 'awaiting_review' && me.can.review
         ? h('p', {}, 'The registry’s draft answer waits for review: ', h('a', { href: '#/inbox' }, 'open the inbox')) : null,
       h('div', { class: 'columns' },
-        h('div', {}, followUps(c, me, () => load(true).catch(sayError)), requestCard(c.request, id), responseCard('Answer', c.response)),
+        h('div', {}, followUps(c, me, () => load(true).catch(sayError)), requestCard(c.request, id), responseCard('Answer', c.response),
+          exportProof(id)),
         h('section', { class: 'card', 'aria-label': 'Timeline' },
           h('h2', {}, 'Timeline'),
           h('ol', { class: 'timeline' }, c.timeline.map((e) =>
