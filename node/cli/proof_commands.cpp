@@ -63,7 +63,10 @@ int VerifyProof(const ProofCommands& c) {
   for (const std::string& line : verdict->proven) std::printf("  - %s\n", line.c_str());
   std::printf("Not proven:\n");
   for (const std::string& line : verdict->not_proven) std::printf("  - %s\n", line.c_str());
-  return 0;
+  if (verdict->authorities_pinned) return 0;
+  // Consistent, but anyone can sign a directory of their own: not a proof until the keys are given.
+  std::printf("UNVERIFIED: give the federation's authority keys (--authorities) to check who vouches for the signers\n");
+  return 3;
 }
 
 }  // namespace
@@ -82,6 +85,7 @@ void AddProofCommands(CLI::App& app, ProofCommands& c) {
   verify->add_option("--authorities", c.authorities, "The federation's authority public keys, 64 hex each, comma-separated")
       ->delimiter(',');
   verify->add_option("--threshold", c.threshold, "How many of them must have signed its directory (default: all given)");
+  verify->footer("Exit status: 0 proven as printed, 1 refused (the reason is printed), 3 consistent but no authority keys given.");
   verify->callback([&c] { c.action = "verify-proof"; });
 }
 

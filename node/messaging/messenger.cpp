@@ -59,7 +59,8 @@ uint64_t Messenger::oldest_created_ms(const std::string& peer) const {
 }
 
 namespace {
-// The messages a case can be proven with (schema/README.md §7.2).
+// The messages a case can be proven with (schema/README.md §7.2); this node's own are kept as
+// they leave, received ones by the trace service once it files them under a case.
 bool IsEvidence(wire::MessageKind kind) {
   switch (kind) {
     case wire::MessageKind::TraceRequest:
@@ -238,8 +239,6 @@ Status Messenger::HandleDeliver(store::Txn& txn, const transport::InboundFrame& 
       return Status::Ok();
     }
   if (Status s = m_handler.OnAccepted(txn, opened, *this); !s) return s;
-  if (m_evidence && IsEvidence(h.kind))
-    if (Status s = m_evidence->KeepEnvelope(txn, h.message_id, opened.envelope); !s) return s;
 
   store::SeenEntry seen;
   seen.expires_at_ms = h.expires_at_ms + m_options.clock_skew_ms;
@@ -404,8 +403,9 @@ Result<SentMessage> Messenger::Enqueue(store::Txn& txn, const std::string& recip
   entry.kind = static_cast<uint32_t>(kind);
   entry.envelope = std::move(sealed.bytes);
   SentMessage sent{sealed.message_id, crypto::Hash256(entry.envelope)};
-  if (m_evidence && IsEvidence(kind))
-    if (Status s = m_evidence->KeepEnvelope(txn, entry.message_id, entry.envelope); !s) return s.error();
+  // A re-sealed dead letter replaces its first bytes: the recipient receipts what it now gets.
+  if (m_evidence && IsEvidence(kind) && kind != wire::MessageKind::DeliveryReceipt)
+    if (Status s = m_evidence->KeepEnvelope(txn, entry.message_id, entry.envelope, true); !s) return s.error();
   if (Status s = AddEntry(txn, std::move(entry)); !s) return s.error();
   return sent;
 }

@@ -41,6 +41,7 @@ nlohmann::ordered_json EncodeBundle(const BundleInput& input);
 struct Verdict {
   std::vector<std::string> proven;      // what the bundle shows, one sentence each
   std::vector<std::string> not_proven;  // what it cannot show, and why
+  bool authorities_pinned = false;      // false: no authority keys were given, so who signed the directory is unknown
 };
 
 // Checks everything in `bundle` (see the header comment) against `authorities`, at least

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "node/crypto/primitives.h"
 #include "node/store/record_codec.h"
 
 namespace tracenet::store {
@@ -46,8 +47,11 @@ Bytes CaseMessageKey(ByteView case_id, ByteView message_id) {
 
 }  // namespace
 
-Status EvidenceStore::KeepEnvelope(Txn& txn, ByteView message_id, ByteView envelope) {
-  if (txn.Get(m_store.table("evidence"), message_id)) return Status::Ok();
+Status EvidenceStore::KeepEnvelope(Txn& txn, ByteView message_id, ByteView envelope, bool replace) {
+  if (txn.Get(m_store.table("evidence"), message_id)) {
+    if (!replace) return Status::Ok();
+    if (auto removed = txn.Delete(m_store.table("evidence_custody"), message_id); !removed) return removed.error();
+  }
   return txn.Put(m_store.table("evidence"), message_id, envelope);
 }
 
@@ -58,12 +62,22 @@ std::optional<Bytes> EvidenceStore::Envelope(Txn& txn, ByteView message_id) cons
 }
 
 Status EvidenceStore::KeepCustody(Txn& txn, ByteView message_id, const CustodyRecord& custody) {
-  if (txn.Get(m_store.table("evidence_custody"), message_id)) return Status::Ok();
-  return txn.Put(m_store.table("evidence_custody"), message_id, EncodeCustody(custody));
+  const Table& table = m_store.table("evidence_custody");
+  if (txn.Get(table, message_id)) return Status::Ok();
+  // One receipt covers a whole batch: stored once, however many of its messages are ours.
+  crypto::Hash32 hash = crypto::Hash256(custody.signature);
+  Bytes key = {'b'};
+  key.insert(key.end(), hash.begin(), hash.end());
+  if (!txn.Get(table, key))
+    if (Status s = txn.Put(table, key, EncodeCustody(custody)); !s) return s;
+  return txn.Put(table, message_id, key);
 }
 
 std::optional<CustodyRecord> EvidenceStore::Custody(Txn& txn, ByteView message_id) const {
-  auto v = txn.Get(m_store.table("evidence_custody"), message_id);
+  const Table& table = m_store.table("evidence_custody");
+  auto key = txn.Get(table, message_id);
+  if (!key) return std::nullopt;
+  auto v = txn.Get(table, *key);
   if (!v) return std::nullopt;
   return DecodeCustody(*v);
 }

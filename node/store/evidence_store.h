@@ -5,7 +5,8 @@
 //
 // Tables (key -> value; the node loop writes both):
 //   evidence          16-byte message id -> envelope bytes as sent or received
-//   evidence_custody  16-byte message id -> the hub's whole custody receipt (EncodeCustodyRecord)
+//   evidence_custody  16-byte message id -> 'b' ++ BLAKE2b-256 of the receipt's signature;
+//                     'b' ++ that hash -> the hub's whole custody receipt, once per receipt
 //   case_messages     16-byte case id ++ 16-byte message id -> (empty)  every message of a case,
 //                     an acknowledgement batch or a receipt under each case it names
 // Thread-safety: as NodeStore (reads on any thread, writes from the node loop only).
@@ -32,9 +33,9 @@ class EvidenceStore {
  public:
   explicit EvidenceStore(NodeStore& store) : m_store(store) {}
 
-  // The first copy is kept: a resend is byte-identical (§1), and a re-sealed dead letter is
-  // proven by the bytes its recipient receipted.
-  Status KeepEnvelope(Txn& txn, ByteView message_id, ByteView envelope);
+  // Without `replace` the first copy is kept (a resend is byte-identical, §1). With it (a dead
+  // letter this node sealed again) the new bytes replace the old, and the old custody receipt goes.
+  Status KeepEnvelope(Txn& txn, ByteView message_id, ByteView envelope, bool replace);
   std::optional<Bytes> Envelope(Txn& txn, ByteView message_id) const;
 
   Status KeepCustody(Txn& txn, ByteView message_id, const CustodyRecord& custody);

@@ -120,11 +120,17 @@ Result<Bytes> TraceService::Submit(store::Txn& txn, const PreparedSubmit& p) {
   if (Status s = m_cases.Create(txn, record); !s) return s.error();
   if (Status s = m_cases.PutDocument(txn, p.case_id, Document::kRequest, p.payload); !s) return s.error();
   if (Status s = m_cases.LinkMessage(txn, p.case_id, p.case_id); !s) return s.error();
-  if (Status s = m_evidence.NoteCaseMessage(txn, p.case_id, p.case_id); !s) return s.error();
+  if (Status s = Note(txn, p.case_id, p.case_id); !s) return s.error();
   return p.case_id;
 }
 
 Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message, messaging::Outgoing&) {
+  // While it is applied, the message's exact bytes are at hand for Note (kept for proofs).
+  m_incoming = &message;
+  struct Done {
+    const protocol::Opened*& incoming;
+    ~Done() { incoming = nullptr; }
+  } done{m_incoming};
   switch (message.header.kind) {
     case wire::MessageKind::TraceRequest: return OnRequest(txn, message);
     case wire::MessageKind::TraceAcknowledgement: {
@@ -137,8 +143,6 @@ Status TraceService::OnAccepted(store::Txn& txn, const protocol::Opened& message
         std::unique_ptr<wire::TraceAcknowledgementT> single(ack->UnPack());
         if (Status s = ApplyAcknowledgement(txn, message.header.sender, *ack, Pack<wire::TraceAcknowledgement>(*single), {}); !s)
           return s;
-        if (m_cases.Exists(txn, single->request_message_id))
-          if (Status s = m_evidence.NoteCaseMessage(txn, single->request_message_id, message.header.message_id); !s) return s;
       }
       return Status::Ok();
     }
@@ -165,7 +169,7 @@ Status TraceService::OnRequest(store::Txn& txn, const protocol::Opened& message)
   record.due_at_ms = now + DeadlineFor(request->priority());
   Summarise(*request, record);
   if (Status s = m_cases.PutDocument(txn, h.message_id, Document::kRequest, message.payload); !s) return s;
-  if (Status s = m_evidence.NoteCaseMessage(txn, h.message_id, h.message_id); !s) return s;
+  if (Status s = Note(txn, h.message_id, h.message_id); !s) return s;
   Record(record, state::kReceived,
          "trace request " + (request->request_id() ? request->request_id()->str() : std::string()) +
              " from " + h.sender + " (" + wire::EnumNamePriority(request->priority()) + ")");
@@ -200,7 +204,7 @@ Status TraceService::SendAcknowledgements(store::Txn& txn) {
                                    Pack<wire::TraceAcknowledgement>(acks.front()));
       if (!sent) return sent.error();
       if (Status s = m_cases.LinkMessage(txn, *sent, acks.front().request_message_id); !s) return s;
-      if (Status s = m_evidence.NoteCaseMessage(txn, acks.front().request_message_id, *sent); !s) return s;
+      if (Status s = Note(txn, acks.front().request_message_id, *sent); !s) return s;
       continue;
     }
     // Batches of a bounded count: each entry is small (request_id is at most 128 bytes), so a
@@ -213,7 +217,7 @@ Status TraceService::SendAcknowledgements(store::Txn& txn) {
                                    Pack<wire::TraceAcknowledgementBatch>(batch));
       if (!sent) return sent.error();
       for (const auto& ack : batch.acknowledgements)
-        if (Status s = m_evidence.NoteCaseMessage(txn, ack->request_message_id, *sent); !s) return s;
+        if (Status s = Note(txn, ack->request_message_id, *sent); !s) return s;
     }
   }
   m_pending_acks.clear();
@@ -239,8 +243,18 @@ Result<CaseRecord*> TraceService::CaseFor(store::Txn& txn, ByteView case_id, con
   return record;
 }
 
+Status TraceService::Note(store::Txn& txn, ByteView case_id, ByteView message_id) {
+  if (Status s = m_evidence.NoteCaseMessage(txn, case_id, message_id); !s) return s;
+  // A message received now is kept as it came; what this node sends is kept as it leaves
+  // (Messenger). Only messages that belong to a case are kept: nothing a sender can grow alone.
+  if (m_incoming && std::equal(message_id.begin(), message_id.end(), m_incoming->header.message_id.begin(),
+                               m_incoming->header.message_id.end()))
+    return m_evidence.KeepEnvelope(txn, message_id, m_incoming->envelope, false);
+  return Status::Ok();
+}
+
 Status TraceService::SaveWithMessage(store::Txn& txn, const CaseRecord& record, ByteView message_id) {
-  if (Status s = m_evidence.NoteCaseMessage(txn, record.case_id, message_id); !s) return s;
+  if (Status s = Note(txn, record.case_id, message_id); !s) return s;
   if (Status s = m_cases.Update(txn, record); !s) return s;
   return m_cases.LinkMessage(txn, message_id, record.case_id);
 }
@@ -257,7 +271,11 @@ Status TraceService::ApplyAcknowledgement(store::Txn& txn, const std::string& se
   if (ack.expected_response_at_ms()) detail += ", response expected by " + FormatUtc(ack.expected_response_at_ms());
   if (ack.point_of_contact() && ack.point_of_contact()->size()) detail += ", contact " + ack.point_of_contact()->str();
   Record(r, state::kAcknowledged, detail);
-  if (message_id.empty()) return m_cases.Update(txn, r);
+  if (message_id.empty()) {  // one entry of a batch: the batch is filed under each case it acknowledges
+    if (m_incoming)
+      if (Status s = Note(txn, case_id, m_incoming->header.message_id); !s) return s;
+    return m_cases.Update(txn, r);
+  }
   return SaveWithMessage(txn, r, message_id);
 }
 
@@ -297,7 +315,7 @@ Status TraceService::ApplyReceiptEntry(store::Txn& txn, const std::string& sende
   if (!record) return record.error();
   if (!*record) return Status::Ok();
   CaseRecord& r = **record;
-  if (Status s = m_evidence.NoteCaseMessage(txn, r.case_id, receipt_id); !s) return s;
+  if (Status s = Note(txn, r.case_id, receipt_id); !s) return s;
   if (Bytes(receipted.begin(), receipted.end()) == r.case_id) {
     // The request is the sender's own message on an incoming case: nothing of ours to confirm.
     if (r.direction != local::CaseDirection::Outgoing) return Status::Ok();
@@ -326,7 +344,7 @@ Status TraceService::OnError(store::Txn& txn, const protocol::Opened& message) {
                        (error->detail() ? error->detail()->str() : "");
   if (r.peer == message.header.sender) {
     Record(r, "error", report);
-    if (Status s = m_evidence.NoteCaseMessage(txn, r.case_id, message.header.message_id); !s) return s;
+    if (Status s = Note(txn, r.case_id, message.header.message_id); !s) return s;
   } else if (r.direction == local::CaseDirection::Outgoing && error->code() == wire::ErrorCode::Expired &&
              Bytes(about.begin(), about.end()) == r.case_id && !r.custody_hub.empty() &&
              m_options.is_hub && m_options.is_hub(message.header.sender)) {

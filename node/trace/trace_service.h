@@ -133,6 +133,9 @@ class TraceService final : public messaging::DeliveryHandler {
   store::NodeStore& m_store;
   CaseStore m_cases;
   store::EvidenceStore m_evidence{m_store};  // which messages belong to each case, for proofs
+  const protocol::Opened* m_incoming = nullptr;  // the message OnAccepted is applying
+  // Files `message_id` under the case, for proofs; keeps its bytes when it is the message being applied.
+  Status Note(store::Txn& txn, ByteView case_id, ByteView message_id);
   const Clock& m_clock;
   TraceOptions m_options;
   messaging::Outgoing* m_outgoing = nullptr;

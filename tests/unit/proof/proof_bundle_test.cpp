@@ -195,6 +195,68 @@ TEST_F(ProofBundleTest, ForgedBundlesAreRefusedWithTheReason) {
 
   Json garbage = {{"format", "tracenet-proof-v1"}, {"case_id", "zz"}};
   refused_because(garbage, "case_id");
+
+  Json twice = good;  // the same message twice (two versions under one id would print both)
+  twice["messages"].push_back(*MessageOf(twice, pw::MessageKind::TraceResponse));
+  refused_because(twice, "appears twice");
+}
+
+TEST_F(ProofBundleTest, MessagesFromOutsideTheCasesPartiesAreRefused) {
+  Bytes case_id = TraceAndAnswer("PARTY-1");
+  Json good = Prove(case_id);
+  // A third member's answer naming this case, signed with its own valid key.
+  const Member fra{"FRA-OCLAESP", "national", 4, {}};
+  auto directory = test_support::WriteTestDirectory(m_dir + "/three.dir", {kMex, kKen, fra}, kStart);
+  ASSERT_TRUE(directory);
+  test_support::RemoteMember outsider(fra, {kMex, kKen});
+  pw::TraceResponseT response;
+  response.request_message_id = case_id;
+  response.outcome = pw::TraceOutcome::NoRecord;
+  response.reason = pw::OutcomeReason::None;
+  auto sealed = outsider.Seal(kMex.id, pw::MessageKind::TraceResponse, protocol::PackPayload<pw::TraceResponse>(response), m_clock.NowMs());
+  ASSERT_TRUE(sealed);
+  auto view = protocol::ParseEnvelope(sealed->bytes, sealed->bytes.size());
+  auto mex_keys = test_support::KeyringOf(kMex, {kKen, fra});
+  auto key = protocol::DiscloseMessageKey(*mex_keys, *view);
+  ASSERT_TRUE(key);
+  Json forged = good;
+  forged["directory"] = ToHex(*ReadFileBytes(directory->file));
+  forged["messages"].push_back({{"message_id", ToHex(sealed->message_id)},
+                                {"kind", "TraceResponse"},
+                                {"envelope", ToHex(sealed->bytes)},
+                                {"message_key", ToHex(ByteView(key->data(), key->size()))}});
+  auto verdict = proof::VerifyBundle(forged, {directory->authority}, 1);
+  ASSERT_FALSE(verdict);
+  EXPECT_NE(verdict.error().message.find("is not between the case's parties"), std::string::npos) << verdict.error().message;
+}
+
+TEST_F(ProofBundleTest, BundlesOfAnyShapeAreRefusedNeverACrash) {
+  Bytes case_id = TraceAndAnswer("SHAPE-1");
+  const Json good = Prove(case_id);
+  std::vector<Json> shapes;
+  for (Json value : {Json(5), Json("x"), Json::array({1}), Json::object(), Json(nullptr)}) {
+    for (const char* field : {"format", "case_id", "directory", "messages", "custody"}) {
+      Json b = good;
+      b[field] = value;
+      shapes.push_back(b);
+    }
+    Json b = good;
+    b["messages"][0] = value;
+    shapes.push_back(b);
+    b = good;
+    b["messages"][0]["message_key"] = value;
+    shapes.push_back(b);
+    b = good;
+    b["custody"] = Json::array({{{"hub", "HUB-X"}, {"message_ids", value}, {"envelope_hashes", Json::array()}}});
+    shapes.push_back(b);
+    b = good;
+    b["custody"] = Json::array({value});
+    shapes.push_back(b);
+  }
+  for (const Json& b : shapes) {
+    auto verdict = Verify(b);
+    EXPECT_FALSE(verdict) << b.dump().substr(0, 200);
+  }
 }
 
 }  // namespace
