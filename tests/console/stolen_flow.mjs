@@ -51,4 +51,23 @@ run('stolen flow', async (browser, failures) => {
 
   await candidate.locator('td', { hasText: 'confirmed' }).waitFor({ timeout: TIMEOUT });
   await shot(searcher, 's4-searcher-confirmed');
+
+  // The searcher traces the weapon with the owner state, then exports the case's proof: on a
+  // federation with a signed directory the case page offers it and the file is saved.
+  const filed = await searcher.evaluate(async (token) => {
+    const res = await fetch('/v1/traces', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ recipient: 'KEN-NFB', priority: 'routine', grounds: 'national_law',
+        weapon: { serial: 'GLK482913', manufacturer: 'Glock', type: 'pistol' } }),
+    });
+    return res.json();
+  }, env('SEARCH_TOKEN'));
+  await searcher.goto(`${env('SEARCH_URL')}/console/#/case/${filed.case_id}`);
+  const exportButton = searcher.getByRole('button', { name: 'Export proof' });
+  await exportButton.waitFor({ timeout: TIMEOUT });
+  const [download] = await Promise.all([searcher.waitForEvent('download', { timeout: TIMEOUT }), exportButton.click()]);
+  if (download.suggestedFilename() !== `proof-${filed.case_id}.json`) failures.push(`proof saved as ${download.suggestedFilename()}`);
+  await searcher.locator('#status').filter({ hasText: 'Proof of this case saved' }).waitFor({ timeout: TIMEOUT });
+  await shot(searcher, 's5-searcher-proof-exported');
 });

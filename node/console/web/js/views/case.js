@@ -100,6 +100,8 @@ function exportProof(caseId) {
 export async function caseView(main, { match, me }) {
   const id = match[1];
   let shown = null;
+  // A proof names its signers by the federation's signed directory: a node on a peer list has none.
+  const canProve = await get('/v1/status').then((s) => Boolean(s.directory)).catch(() => false);
   async function load(force) {
     const c = await get(`/v1/traces/${id}`);
     const key = `${c.state}/${c.timeline.length}`;
@@ -113,7 +115,7 @@ export async function caseView(main, { match, me }) {
         ? h('p', {}, 'The registry’s draft answer waits for review: ', h('a', { href: '#/inbox' }, 'open the inbox')) : null,
       h('div', { class: 'columns' },
         h('div', {}, followUps(c, me, () => load(true).catch(sayError)), requestCard(c.request, id), responseCard('Answer', c.response),
-          exportProof(id)),
+          canProve ? exportProof(id) : null),
         h('section', { class: 'card', 'aria-label': 'Timeline' },
           h('h2', {}, 'Timeline'),
           h('ol', { class: 'timeline' }, c.timeline.map((e) =>
