@@ -68,19 +68,31 @@ Bytes EncodeDocument(const Document& d) {
     for (const MemberKey& k : m.keys)
       keys.push_back(wire::CreateMemberKey(b, WirePurpose(k.purpose), b.CreateVector(k.key.data(), k.key.size()),
                                            k.valid_from_ms, k.valid_until_ms));
-    members.push_back(wire::CreateMember(b, b.CreateString(m.id), b.CreateString(m.country), b.CreateString(m.name),
-                                         m.role == "hub" ? wire::MemberRole::Hub : wire::MemberRole::National,
-                                         b.CreateVectorOfStrings(m.endpoints), b.CreateVectorOfStrings(m.home_hubs),
-                                         b.CreateVector(keys)));
+    // One statement per part: argument order is unspecified, and the signed document must be
+    // the same bytes from every build.
+    auto id = b.CreateString(m.id);
+    auto country = b.CreateString(m.country);
+    auto name = b.CreateString(m.name);
+    auto endpoints = b.CreateVectorOfStrings(m.endpoints);
+    auto home_hubs = b.CreateVectorOfStrings(m.home_hubs);
+    auto key_list = b.CreateVector(keys);
+    members.push_back(wire::CreateMember(b, id, country, name,
+                                         m.role == "hub" ? wire::MemberRole::Hub : wire::MemberRole::National, endpoints,
+                                         home_hubs, key_list));
   }
   std::vector<flatbuffers::Offset<wire::RevokedKey>> revoked;
-  for (const RevokedKey& r : d.revoked)
-    revoked.push_back(wire::CreateRevokedKey(b, b.CreateVector(r.key.data(), r.key.size()), r.revoked_at_ms,
-                                             b.CreateString(r.reason)));
+  for (const RevokedKey& r : d.revoked) {
+    auto key = b.CreateVector(r.key.data(), r.key.size());
+    auto reason = b.CreateString(r.reason);
+    revoked.push_back(wire::CreateRevokedKey(b, key, r.revoked_at_ms, reason));
+  }
   auto policy = wire::CreateFederationPolicy(b, d.policy.max_message_bytes, d.policy.default_ttl_hours);
-  b.Finish(wire::CreateDirectory(b, b.CreateString(d.federation), d.version, d.issued_at_ms, d.expires_at_ms,
-                                 b.CreateVector(d.previous_hash), b.CreateVector(members), b.CreateVector(revoked),
-                                 policy));
+  auto federation = b.CreateString(d.federation);
+  auto previous_hash = b.CreateVector(d.previous_hash);
+  auto member_list = b.CreateVector(members);
+  auto revoked_list = b.CreateVector(revoked);
+  b.Finish(wire::CreateDirectory(b, federation, d.version, d.issued_at_ms, d.expires_at_ms, previous_hash, member_list,
+                                 revoked_list, policy));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 
@@ -149,10 +161,14 @@ Result<Document> DecodeDocument(ByteView bytes) {
 Bytes EncodeSigned(const SignedDirectory& s) {
   FlatBufferBuilder b(s.document.size() + 1024);
   std::vector<flatbuffers::Offset<wire::AuthoritySignature>> sigs;
-  for (const AuthoritySignature& a : s.signatures)
-    sigs.push_back(wire::CreateAuthoritySignature(b, b.CreateVector(a.authority.data(), a.authority.size()),
-                                                  b.CreateVector(a.signature.data(), a.signature.size())));
-  b.Finish(wire::CreateSignedDirectory(b, b.CreateVector(s.document), b.CreateVector(sigs)));
+  for (const AuthoritySignature& a : s.signatures) {
+    auto authority = b.CreateVector(a.authority.data(), a.authority.size());
+    auto signature = b.CreateVector(a.signature.data(), a.signature.size());
+    sigs.push_back(wire::CreateAuthoritySignature(b, authority, signature));
+  }
+  auto document = b.CreateVector(s.document);  // before the signatures, in every build
+  auto sig_list = b.CreateVector(sigs);
+  b.Finish(wire::CreateSignedDirectory(b, document, sig_list));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 

@@ -277,15 +277,18 @@ Status Messenger::FinishBatch(store::Txn& txn, WorkPool& pool) {
   for (auto& [sender, accepted] : m_batch.to_receipt) {
     flatbuffers::FlatBufferBuilder b(64 + accepted.size() * 72);
     std::vector<flatbuffers::Offset<wire::ReceiptEntry>> entries;
-    for (const Receipted& r : accepted)
-      entries.push_back(wire::CreateReceiptEntry(b, b.CreateVector(r.message_id),
-                                                 b.CreateVector(r.envelope_hash.data(), r.envelope_hash.size())));
+    // One statement per part, so every build lays the receipt out the same way.
+    for (const Receipted& r : accepted) {
+      auto id = b.CreateVector(r.message_id);
+      auto hash = b.CreateVector(r.envelope_hash.data(), r.envelope_hash.size());
+      entries.push_back(wire::CreateReceiptEntry(b, id, hash));
+    }
     auto entry_vector = b.CreateVector(entries);
-    if (checkpoint)
-      b.Finish(wire::CreateDeliveryReceipt(b, entry_vector, m_clock.NowMs(), checkpoint->seq,
-                                           b.CreateVector(checkpoint->hash.data(), checkpoint->hash.size()),
-                                           b.CreateVector(checkpoint->signature)));
-    else
+    if (checkpoint) {
+      auto audit_hash = b.CreateVector(checkpoint->hash.data(), checkpoint->hash.size());
+      auto audit_signature = b.CreateVector(checkpoint->signature);
+      b.Finish(wire::CreateDeliveryReceipt(b, entry_vector, m_clock.NowMs(), checkpoint->seq, audit_hash, audit_signature));
+    } else
       b.Finish(wire::CreateDeliveryReceipt(b, entry_vector, m_clock.NowMs()));
     receipts.emplace_back(m_batch.to_seal.size(), &accepted);
     m_batch.to_seal.push_back({sender, wire::MessageKind::DeliveryReceipt,

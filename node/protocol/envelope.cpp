@@ -96,13 +96,18 @@ Result<Sealed> SealEnvelopeWithNonce(const Keyring& keys, std::string_view recip
   const crypto::PublicIdentity& self = keys.self().pub;
 
   flatbuffers::FlatBufferBuilder hb(256);
-  auto header = wire::CreateRoutingHeader(
-      hb, kProtocolVersion, hb.CreateVector(id), hb.CreateString(keys.self_id()),
-      hb.CreateString(recipient.data(), recipient.size()), kind, now_ms, now_ms + ttl_ms,
-      hb.CreateVector(self.sign_key_id.data(), self.sign_key_id.size()),
-      hb.CreateVector(self.enc_key_id.data(), self.enc_key_id.size()),
-      hb.CreateVector(peer->enc_key_id.data(), peer->enc_key_id.size()),
-      hb.CreateVector(commitment.data(), commitment.size()), static_cast<uint32_t>(payload.size()));
+  // Each part is built in its own statement: the order of function arguments is unspecified (gcc
+  // and clang differ), and the bytes must be the same from every build (schema/test-vectors).
+  auto id_field = hb.CreateVector(id);
+  auto sender_field = hb.CreateString(keys.self_id());
+  auto recipient_field = hb.CreateString(recipient.data(), recipient.size());
+  auto sign_key_field = hb.CreateVector(self.sign_key_id.data(), self.sign_key_id.size());
+  auto enc_key_field = hb.CreateVector(self.enc_key_id.data(), self.enc_key_id.size());
+  auto peer_key_field = hb.CreateVector(peer->enc_key_id.data(), peer->enc_key_id.size());
+  auto commitment_field = hb.CreateVector(commitment.data(), commitment.size());
+  auto header = wire::CreateRoutingHeader(hb, kProtocolVersion, id_field, sender_field, recipient_field, kind, now_ms,
+                                          now_ms + ttl_ms, sign_key_field, enc_key_field, peer_key_field,
+                                          commitment_field, static_cast<uint32_t>(payload.size()));
   hb.Finish(header);
   ByteView header_bytes(hb.GetBufferPointer(), hb.GetSize());
 
@@ -110,8 +115,10 @@ Result<Sealed> SealEnvelopeWithNonce(const Keyring& keys, std::string_view recip
   crypto::Signature sig = crypto::Sign(keys.self().sign_secret, SigningInput(header_bytes, ciphertext));
 
   flatbuffers::FlatBufferBuilder eb(header_bytes.size() + ciphertext.size() + 160);
-  auto env = wire::CreateEnvelope(eb, eb.CreateVector(header_bytes.data(), header_bytes.size()),
-                                  eb.CreateVector(ciphertext), eb.CreateVector(sig.data(), sig.size()));
+  auto header_field = eb.CreateVector(header_bytes.data(), header_bytes.size());
+  auto ciphertext_field = eb.CreateVector(ciphertext);
+  auto signature_field = eb.CreateVector(sig.data(), sig.size());
+  auto env = wire::CreateEnvelope(eb, header_field, ciphertext_field, signature_field);
   eb.Finish(env);
   Sealed out;
   out.message_id = std::move(id);

@@ -30,7 +30,9 @@ Bytes EncodeDeliver(ByteView envelope) {
 Bytes EncodeHello(std::string_view member) {
   flatbuffers::FlatBufferBuilder b(64);
   const uint16_t versions[] = {kProtocolVersion};
-  auto hello = wire::CreateHello(b, b.CreateString(member.data(), member.size()), b.CreateVector(versions, 1));
+  auto member_field = b.CreateString(member.data(), member.size());  // before the versions, in every build
+  auto versions_field = b.CreateVector(versions, 1);
+  auto hello = wire::CreateHello(b, member_field, versions_field);
   b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::Hello, hello.Union()));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -54,8 +56,10 @@ Bytes EncodeCustodyBatch(const std::vector<Bytes>& message_ids, const std::vecto
   hashes.reserve(envelope_hashes.size() * 32);
   for (const Bytes& id : message_ids) ids.insert(ids.end(), id.begin(), id.end());
   for (const crypto::Hash32& h : envelope_hashes) hashes.insert(hashes.end(), h.begin(), h.end());
-  auto batch = wire::CreateCustodyBatch(b, b.CreateVector(ids), b.CreateVector(hashes),
-                                        b.CreateVector(signature.data(), signature.size()));
+  auto ids_field = b.CreateVector(ids);  // one statement each: the same bytes from every compiler
+  auto hashes_field = b.CreateVector(hashes);
+  auto signature_field = b.CreateVector(signature.data(), signature.size());
+  auto batch = wire::CreateCustodyBatch(b, ids_field, hashes_field, signature_field);
   b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::CustodyBatch, batch.Union()));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -77,9 +81,9 @@ Bytes EncodeDirectoryRequest(uint64_t have_version) {
 Bytes EncodeHopAck(ByteView message_id, wire::HopStatus status, std::optional<Errc> error,
                    std::string_view detail) {
   flatbuffers::FlatBufferBuilder b(192 + detail.size());
-  auto ack = wire::CreateHopAck(b, b.CreateVector(message_id.data(), message_id.size()), status,
-                                error ? ToWireError(*error) : wire::ErrorCode::Unspecified,
-                                b.CreateString(detail.data(), detail.size()));
+  auto id_field = b.CreateVector(message_id.data(), message_id.size());  // one statement each (see Hello)
+  auto detail_field = b.CreateString(detail.data(), detail.size());
+  auto ack = wire::CreateHopAck(b, id_field, status, error ? ToWireError(*error) : wire::ErrorCode::Unspecified, detail_field);
   b.Finish(wire::CreateLinkFrame(b, wire::LinkBody::HopAck, ack.Union()));
   return Bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }

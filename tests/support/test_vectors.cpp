@@ -64,8 +64,10 @@ Bytes Flipped(ByteView envelope, bool in_ciphertext) {
   Bytes signature(env->signature()->begin(), env->signature()->end());
   (in_ciphertext ? ciphertext[30] : signature[5]) ^= 0x01;
   flatbuffers::FlatBufferBuilder eb;
-  eb.Finish(pw::CreateEnvelope(eb, eb.CreateVector(env->header()->data(), env->header()->size()), eb.CreateVector(ciphertext),
-                               eb.CreateVector(signature)));
+  auto header_field = eb.CreateVector(env->header()->data(), env->header()->size());
+  auto ciphertext_field = eb.CreateVector(ciphertext);
+  auto signature_field = eb.CreateVector(signature);
+  eb.Finish(pw::CreateEnvelope(eb, header_field, ciphertext_field, signature_field));
   return Bytes(eb.GetBufferPointer(), eb.GetBufferPointer() + eb.GetSize());
 }
 
@@ -442,9 +444,10 @@ Bytes Resigned(ByteView envelope, const Member& signer, const std::function<void
   crypto::Signature signature = crypto::Sign(FixedIdentity(signer.seed).sign_secret,
                                              protocol::SigningInput(header_bytes, ciphertext));
   flatbuffers::FlatBufferBuilder eb;
-  eb.Finish(pw::CreateEnvelope(eb, eb.CreateVector(header_bytes.data(), header_bytes.size()),
-                               eb.CreateVector(ciphertext.data(), ciphertext.size()),
-                               eb.CreateVector(signature.data(), signature.size())));
+  auto header_field = eb.CreateVector(header_bytes.data(), header_bytes.size());
+  auto ciphertext_field = eb.CreateVector(ciphertext.data(), ciphertext.size());
+  auto signature_field = eb.CreateVector(signature.data(), signature.size());
+  eb.Finish(pw::CreateEnvelope(eb, header_field, ciphertext_field, signature_field));
   return Bytes(eb.GetBufferPointer(), eb.GetBufferPointer() + eb.GetSize());
 }
 
