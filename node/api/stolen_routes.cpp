@@ -4,6 +4,8 @@
 // decisions, and confirm or deny hits on this node's records. A hub also shows its index and
 // its search log.
 
+#include <chrono>
+
 #include "node/api/api_responses.h"
 #include "node/api/api_server.h"
 #include "node/stolen_exchange/stolen_json.h"
@@ -144,16 +146,27 @@ void ApiServer::StolenRoutes() {
     SendJson(res, 202, {{"search_id", id}, {"state", "sent"}});
   });
 
+  // ?wait=N (seconds, at most 30): a long-poll. While the search is still "sent", the call sleeps
+  // until the node commits its next batch (an answer may be in it), never polling the store.
   Get(R"(/v1/stolen/searches/([0-9a-zA-Z_.-]{1,128}))", users::Permission::kReadStolen, [this](const http::Request& req, http::Response& res) {
-    std::optional<Json> state;
-    Status st = m_node.StolenRead([&](store::Txn& txn, stolen::MemberStolenService& member, stolen::HubIndexService*) {
-      auto r = member.SearchState(txn, req.matches[1]);
-      if (r) state = std::move(*r);
-      return r ? Status::Ok() : Status(r.error());
-    });
-    if (!st) return SendError(res, st.error());
-    if (!state) return SendError(res, 404, "not_found", "no search " + std::string(req.matches[1]) + " on this node");
-    SendJson(res, 200, *state);
+    std::string wait = req.has_param("wait") ? req.get_param_value("wait") : "0";
+    if (wait.empty() || wait.size() > 3 || wait.find_first_not_of("0123456789") != std::string::npos)
+      return SendError(res, 400, "invalid_argument", "wait is a number of seconds (at most 30)");
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::min(30, std::stoi(wait)));
+    for (;;) {
+      uint64_t seen = m_node.commits().Seq();
+      std::optional<Json> state;
+      Status st = m_node.StolenRead([&](store::Txn& txn, stolen::MemberStolenService& member, stolen::HubIndexService*) {
+        auto r = member.SearchState(txn, req.matches[1]);
+        if (r) state = std::move(*r);
+        return r ? Status::Ok() : Status(r.error());
+      });
+      if (!st) return SendError(res, st.error());
+      if (!state) return SendError(res, 404, "not_found", "no search " + std::string(req.matches[1]) + " on this node");
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if ((*state)["state"] != "sent" || left.count() <= 0) return SendJson(res, 200, *state);
+      (void)m_node.commits().WaitAfter(seen, left);
+    }
   });
 
   Get("/v1/stolen/hits", users::Permission::kReadStolen, [this](const http::Request&, http::Response& res) {

@@ -36,6 +36,27 @@ Result<api::ApiClient> Client(const std::string& config_path) {
 
 std::string Text(const Json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; }
 
+// A hub's index as an operator reads it: size, what was refused, and the recent searches.
+void PrintIndex(const Json& i) {
+  auto n = [&](const char* key) { return static_cast<unsigned long long>(i.value(key, uint64_t{0})); };
+  std::printf("Lost/stolen index: %llu records (%llu indexed since start)\n", n("records"), n("records_indexed"));
+  std::printf("Since start: %llu searches (%llu refused), %llu hit notices sent, %llu publications refused\n", n("searches"),
+              n("searches_refused"), n("hits_notified"), n("publications_refused"));
+  const Json& log = i.contains("search_log") && i["search_log"].is_array() ? i["search_log"] : Json::array();
+  if (log.empty()) return (void)std::printf("No searches logged.\n");
+  std::printf("Recent searches, newest first:\n");
+  for (const Json& e : log) {
+    std::string outcome = !Text(e, "refused").empty() ? "refused: " + Text(e, "refused")
+                          : std::to_string(e.contains("candidates") ? e["candidates"].size() : 0) + " candidates";
+    std::printf("  %s  %-12s serial %-14s %-10s case %-18s %s\n", FormatUtc(e.value("at_ms", uint64_t{0})).c_str(),
+                Text(e, "searcher").c_str(), Text(e, "serial").c_str(), Text(e, "make").c_str(),
+                Text(e, "case_reference").c_str(), outcome.c_str());
+    if (e.contains("candidates") && e["candidates"].is_array())
+      for (const Json& c : e["candidates"])
+        std::printf("      %3d  %s/%s\n", c.value("score", 0), Text(c, "owner").c_str(), Text(c, "owner_ref").c_str());
+  }
+}
+
 void PrintSearch(const Json& s) {
   std::printf("Search %s at %s: %s", Text(s["search"], "search_id").c_str(), Text(s, "hub").c_str(), Text(s, "state").c_str());
   if (!Text(s, "refused").empty()) std::printf(" (%s)", Text(s, "refused").c_str());
@@ -51,7 +72,7 @@ void PrintSearch(const Json& s) {
     if (!c["decision"].is_null())
       decision = std::string(c["decision"]["confirmed"].get<bool>() ? "CONFIRMED" : "denied") + " by " +
                  Text(c["decision"], "by") + (Text(c["decision"], "note").empty() ? "" : ": " + Text(c["decision"], "note"));
-    std::printf("  %3d  %-14s %-12s %s %s %s (%s, %s)  owner %s/%s%s\n       %s\n", c["score"].get<int>(),
+    std::printf("  %3d %-6s  %-14s %-12s %s %s %s (%s, %s)  owner %s/%s%s\n       %s\n", c["score"].get<int>(), Text(c, "band").c_str(),
                 Text(r, "serial").c_str(), Text(r, "category").c_str(), Text(r, "make").c_str(), Text(r, "model").c_str(),
                 Text(r, "calibre").c_str(), Text(r, "status").c_str(), Text(r, "event_date").c_str(), Text(r, "owner").c_str(),
                 Text(r, "owner_ref").c_str(), c["owner_signature_valid"].get<bool>() ? "" : "  [owner signature NOT valid]",
@@ -191,11 +212,13 @@ int StolenCommands::Run() {
     if (!r) return Fail(action, r.error());
     search_id = (*r)["search_id"].get<std::string>();
     if (wait_seconds <= 0) return std::printf("%s\n", search_id.c_str()), 0;
-    for (int i = 0; i < wait_seconds * 10; ++i) {
-      auto s = client->Get("/v1/stolen/searches/" + search_id);
+    // Long-polls: the node answers as soon as the hub's answer is committed (or after `wait`).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds);
+    for (auto left = std::chrono::seconds(wait_seconds); left.count() > 0;
+         left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now())) {
+      auto s = client->Get("/v1/stolen/searches/" + search_id + "?wait=" + std::to_string(std::min<long>(30, left.count())));
       if (!s) return Fail(action, s.error());
       if ((*s)["state"] != "sent") return json ? (print(*s), 0) : (PrintSearch(*s), 0);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     std::fprintf(stderr, "No answer yet; follow it with: tracenet stolen search-status --config %s %s\n", config.c_str(),
                  search_id.c_str());
@@ -230,7 +253,7 @@ int StolenCommands::Run() {
   if (action == "index") {
     auto r = client->Get("/v1/stolen/index");
     if (!r) return Fail(action, r.error());
-    return print(*r), 0;
+    return json ? (print(*r), 0) : (PrintIndex(*r), 0);
   }
   return 2;
 }

@@ -17,6 +17,7 @@
 #include "node/messaging/messenger.h"
 #include "node/audit/audit_bundle.h"
 #include "node/runtime/command_queue.h"
+#include "node/runtime/commit_signal.h"
 #include "node/runtime/delivery_dispatch.h"
 #include "node/runtime/directory_source.h"
 #include "node/runtime/registry_worker.h"
@@ -81,6 +82,8 @@ class Node {
   // received, the keys of the messages in `disclose` (every message of the case when empty),
   // the signed directory and the hubs' custody receipts. Any thread.
   Result<nlohmann::ordered_json> ProveCase(ByteView case_id, const std::vector<Bytes>& disclose);
+  // Committed batches, for callers that wait for the store to change (long-polls). Any thread.
+  const CommitSignal& commits() const { return m_commits; }
   // Local users of the API (node/users): adding one returns its token, shown once.
   Result<std::string> CreateUser(const std::string& name, users::Role role, const std::string& by);
   Status RevokeUser(const std::string& name, const std::string& by);
@@ -180,7 +183,8 @@ class Node {
   std::unique_ptr<trace::TraceService> m_trace;
   std::unique_ptr<users::UserStore> m_users;
   std::unique_ptr<store::QuarantineStore> m_quarantine;
-  std::unique_ptr<store::EvidenceStore> m_evidence;  // national centres: what a case is proven with
+  std::unique_ptr<store::EvidenceStore> m_evidence;
+  CommitSignal m_commits;  // national centres: what a case is proven with
   std::unique_ptr<stolen::MemberStolenService> m_stolen_member;
   std::unique_ptr<stolen::HubIndexService> m_stolen_hub;  // hubs only
   std::unique_ptr<DeliveryDispatch> m_dispatch;

@@ -173,6 +173,7 @@ void Node::ProcessBatch(std::vector<transport::InboundFrame>& frames,
   m_messenger->CommitBatch();
   m_trace->CommitBatch();
   if (m_stolen_hub) m_stolen_hub->EndBatch();
+  m_commits.Notify();
   for (trace::LookupJob& job : m_trace->TakeNewLookups()) m_registry->Enqueue(std::move(job));
   for (LookupOutcome& outcome : lookups)
     if (!outcome.findings) {

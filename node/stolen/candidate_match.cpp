@@ -137,6 +137,8 @@ bool WildcardMatch(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+std::string_view ScoreBand(int score) { return score >= 85 ? "strong" : score >= 60 ? "likely" : "weak"; }
+
 std::optional<Candidate> MatchRecord(const SearchQuery& query, const RecordDescription& record,
                                      const ReferenceTables& tables) {
   auto candidate = MatchSerial(query.serial, record.serial);
@@ -149,6 +151,13 @@ std::optional<Candidate> MatchRecord(const SearchQuery& query, const RecordDescr
       c.reasons.push_back(NameKey(query.make) == NameKey(record.make)
                               ? "make equal"
                               : "make alias " + query.make + " = " + record.make + " (" + qm + ")");
+    } else if (qm.empty() || rm.empty()) {
+      // A name the table lacks says nothing either way: not evidence of counterfeit markings,
+      // and not a reason to drop the record when narrowing by make.
+      c.score -= kUnrecognisedPenalty;
+      c.reasons.push_back("make not recognised: " + (qm.empty() ? query.make : record.make) +
+                          " is not in the make table, so it cannot be compared with " +
+                          (qm.empty() ? record.make : query.make));
     } else {
       if (query.narrow_by_make) return std::nullopt;
       c.score -= 15;
@@ -167,8 +176,12 @@ std::optional<Candidate> MatchRecord(const SearchQuery& query, const RecordDescr
         c.score -= 5;
         c.reasons.push_back("calibre close " + query.calibre + " \u2248 " + record.calibre);
         break;
-      case CalibreRelation::kDifferent:
       case CalibreRelation::kUnknown:
+        c.score -= kUnrecognisedPenalty;
+        c.reasons.push_back("calibre not recognised: " + query.calibre + " vs " + record.calibre +
+                            " (one is not in the calibre table)");
+        break;
+      case CalibreRelation::kDifferent:
         if (query.narrow_by_calibre) return std::nullopt;
         c.score -= 15;
         c.reasons.push_back("calibre differs: " + query.calibre + " vs " + record.calibre);

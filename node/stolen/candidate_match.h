@@ -33,6 +33,16 @@ struct Candidate {
 };
 
 constexpr int kMinCandidateScore = 40;
+// A make or calibre the reference tables do not know: it cannot be compared, so it costs a
+// little (the match is less certain) but far less than a known difference (15).
+constexpr int kUnrecognisedPenalty = 5;
+
+// How much a score is worth to an officer: "strong" (85 and up: the serial agrees exactly or
+// after a known misreading), "likely" (60-84), "weak" (below 60: two differences, or one with
+// other evidence against it). Chosen from searches whose answer was known: the right record,
+// when ranked first, scored 70 or more every time, while weak candidates for weapons not in
+// the index scored 40-55.
+std::string_view ScoreBand(int score);
 
 // A candidate when the serial agrees by some rule and no narrowing excludes the record.
 std::optional<Candidate> MatchRecord(const SearchQuery& query, const RecordDescription& record,

@@ -1,6 +1,8 @@
 #include "node/stolen/reference_tables.h"
 
+#include <cctype>
 #include <functional>
+#include <set>
 #include <vector>
 
 #include "node/common/csv_row_parser.h"
@@ -90,8 +92,56 @@ const ReferenceTables& ReferenceTables::Shipped() {
   return tables;
 }
 
+namespace {
+
+// Words a company adds to its name — legal forms, "manufacturing", the country of a branch —
+// which officers and registries write or leave out at will: "Glock Inc", "Beretta USA",
+// "Colts Mfg Co", "FN America". Compared without dots, in upper case.
+const std::set<std::string, std::less<>> kCorporateWords = {
+    "INC",  "INCORPORATED", "CORP", "CORPORATION", "CO",   "COMPANY", "LTD",  "LIMITED",       "LLC", "LLP",
+    "PLC",  "GMBH",         "GESMBH", "AG",        "KG",   "SA",      "SAS",  "SPA",           "SRL", "SL",
+    "AB",   "AS",           "ASA",  "OY",          "BV",   "NV",      "PTY",  "PJSC",          "JSC", "OAO",
+    "MFG",  "MANUFACTURING", "MANUFACTURERS", "USA", "US", "AMERICA", "AMERICAN", "INTERNATIONAL", "INTL", "GROUP",
+    "HOLDING", "HOLDINGS", "INDUSTRIES", "AD", "DOO", "FIREARMS", "ARMS", "ARMAS", "&", "AND", "THE"};
+
+// `name` less one, two, ... trailing corporate words (never its first word), shortest last:
+// "Walther Arms Inc" -> "Walther Arms", "Walther".
+std::vector<std::string> WithoutCorporateWords(std::string_view name) {
+  std::vector<std::string> words, keys;
+  std::string word;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    char ch = i < name.size() ? name[i] : ' ';
+    if (ch == ' ' || ch == ',' || ch == '\t') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word.push_back(ch);
+    }
+  }
+  for (const std::string& w : words) {
+    std::string key;
+    for (char ch : w)
+      if (ch != '.') key.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+    keys.push_back(std::move(key));
+  }
+  std::vector<std::string> shorter;
+  for (size_t keep = words.size(); keep > 1 && kCorporateWords.count(keys[keep - 1]);) {
+    --keep;
+    std::string out;
+    for (size_t i = 0; i < keep; ++i) out += (i ? " " : "") + words[i];
+    shorter.push_back(std::move(out));
+  }
+  return shorter;
+}
+
+}  // namespace
+
 std::string ReferenceTables::CanonicalMake(std::string_view name) const {
   auto it = m_make_by_key.find(NameKey(name));
+  for (const std::string& shorter : WithoutCorporateWords(name)) {
+    if (it != m_make_by_key.end()) break;
+    it = m_make_by_key.find(NameKey(shorter));
+  }
   return it == m_make_by_key.end() ? std::string() : it->second;
 }
 

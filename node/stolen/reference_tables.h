@@ -22,7 +22,8 @@ class ReferenceTables {
   static const ReferenceTables& Shipped();
   static Result<ReferenceTables> LoadShipped();
 
-  // The canonical make for a marked name or alias; empty when the table does not know it.
+  // The canonical make for a marked name or alias, also with corporate words after it ("Glock
+  // Inc", "Beretta USA", "Colts Mfg"); empty when the table does not know it.
   std::string CanonicalMake(std::string_view name) const;
   // How two calibre names relate; kUnknown when either is not in the table.
   CalibreRelation CompareCalibres(std::string_view a, std::string_view b) const;

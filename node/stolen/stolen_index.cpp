@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 namespace tracenet::stolen {
 namespace {
@@ -347,8 +348,17 @@ Result<SearchResult> StolenIndex::Search(const SearchQuery& query, size_t limit)
     return Status::Ok();
   });
   if (!s) return s.error();
-  std::stable_sort(result.hits.begin(), result.hits.end(),
-                   [](const SearchHit& a, const SearchHit& b) { return a.candidate.score > b.candidate.score; });
+  // Equal scores are ordered by evidence, never by import order: a record still active before
+  // one located or cleared, a theft or trafficking before a loss, the more recent report first,
+  // then owner and reference so the order is the same at every hub.
+  auto evidence = [](const StolenRecord& r) {
+    return std::make_tuple(r.status == "active", r.category != "lost", r.version_ms);
+  };
+  std::sort(result.hits.begin(), result.hits.end(), [&](const SearchHit& a, const SearchHit& b) {
+    if (a.candidate.score != b.candidate.score) return a.candidate.score > b.candidate.score;
+    if (evidence(a.record) != evidence(b.record)) return evidence(a.record) > evidence(b.record);
+    return std::tie(a.record.owner, a.record.owner_ref) < std::tie(b.record.owner, b.record.owner_ref);
+  });
   if (result.hits.size() > limit) result.hits.resize(limit);
   return result;
 }

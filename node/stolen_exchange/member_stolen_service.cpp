@@ -182,6 +182,7 @@ Status MemberStolenService::OnAnswer(store::Txn& txn, const std::string& hub, co
       candidates.push_back({{"record", RecordToJson(*record)},
                             {"owner_signature_valid", key && RecordSignatureValid(*record, *key)},
                             {"score", c->score()},
+                            {"band", ScoreBand(c->score())},
                             {"reasons", reasons},
                             {"hit_id", c->hit_id() ? c->hit_id()->str() : ""},
                             {"confirm_by_ms", c->confirm_by_ms()},

@@ -232,6 +232,7 @@ def main():
     c.call("POST", "/v1/stolen/searches", {"serial": ""}, expect=400)
     c.call("POST", "/v1/stolen/searches", {"serial": "GLK482913"})
     c.call("GET", "/v1/stolen/searches/none", expect=404)
+    c.call("GET", "/v1/stolen/searches/none?wait=later", expect=400)
     c.call("GET", "/v1/stolen/hits", expect=200)
     c.call("POST", f"/v1/stolen/hits/{'a' * 32}", {"decision": "maybe"}, expect=400)
     c.call("POST", f"/v1/stolen/hits/{'a' * 32}", {"decision": "confirm"}, expect=404)

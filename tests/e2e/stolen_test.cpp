@@ -145,6 +145,23 @@ TEST(StolenTest, TwoMembersPublishAThirdSearchesHitsAndTheOwnerConfirms) {
   EXPECT_TRUE(withdrawn["candidates"].empty()) << "a withdrawn record is no candidate: " << withdrawn.dump();
 }
 
+// `?wait=N` is a long-poll: one call comes back with the hub's answer as soon as it is committed,
+// where an immediate look finds the search still on its way.
+TEST(StolenTest, OneLongPollBringsTheAnswer) {
+  StolenFederation s;
+  for (const char* id : {"HUB-LYON", "KEN-NFB", "USA-ATF"}) s.d.f.Start(id);
+  ASSERT_TRUE(s.Report("KEN-NFB", {Record("K-9", "GLK482999", "Glock", "9x19mm")}));
+  ASSERT_EQ(s.WaitHubRecords(1), 1u);
+  std::string id = s.Search("USA-ATF", {{"serial", "GLK482999"}});
+  auto answered = s.d.f.Api("USA-ATF").Get("/v1/stolen/searches/" + id + "?wait=25");
+  ASSERT_TRUE(answered) << answered.error().message;
+  EXPECT_EQ((*answered)["state"], "answered") << answered->dump();
+  ASSERT_EQ((*answered)["candidates"].size(), 1u);
+  auto refused = s.d.f.Api("USA-ATF").Get("/v1/stolen/searches/" + id + "?wait=soon");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("wait is a number of seconds"), std::string::npos) << refused.error().message;
+}
+
 TEST(StolenTest, SearchesOverTheLimitAreRefusedAndLoggedAndBadRecordsAreRefusedWithTheField) {
   StolenFederation s(/*searches_per_minute=*/3);
   for (const char* id : {"HUB-LYON", "KEN-NFB", "USA-ATF"}) s.d.f.Start(id);

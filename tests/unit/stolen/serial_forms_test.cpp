@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "node/stolen/reference_tables.h"
 
 namespace tracenet::stolen {
@@ -40,8 +43,8 @@ TEST(ReferenceTablesTest, TheShippedTablesLoadWithTheirVersions) {
   auto shipped = ReferenceTables::LoadShipped();
   ASSERT_TRUE(shipped) << shipped.error().message;
   const ReferenceTables& t = ReferenceTables::Shipped();
-  EXPECT_EQ(t.makes_version(), "2026.1");
-  EXPECT_EQ(t.calibres_version(), "2026.1");
+  EXPECT_EQ(t.makes_version(), "2026.2");
+  EXPECT_EQ(t.calibres_version(), "2026.2");
   EXPECT_EQ(t.CanonicalMake("s&w"), "Smith & Wesson");
   EXPECT_EQ(t.CanonicalMake("Fabrique Nationale"), "FN Herstal");
   EXPECT_EQ(t.CanonicalMake("Acme Blasters"), "");
@@ -49,6 +52,36 @@ TEST(ReferenceTablesTest, TheShippedTablesLoadWithTheirVersions) {
   EXPECT_EQ(t.CompareCalibres(".223 Remington", "5.56x45mm NATO"), CalibreRelation::kNear);
   EXPECT_EQ(t.CompareCalibres("9mm", ".45 ACP"), CalibreRelation::kDifferent);
   EXPECT_EQ(t.CompareCalibres("9mm", "unheard-of"), CalibreRelation::kUnknown);
+}
+
+// The forms officers and registries write every day, each with the make or cartridge it means.
+TEST(ReferenceTablesTest, TheFormsOfficersWriteResolve) {
+  const ReferenceTables& t = ReferenceTables::Shipped();
+  const std::vector<std::pair<const char*, const char*>> makes = {
+      {"Glock Inc", "Glock"}, {"Glock Ges.m.b.H.", "Glock"}, {"GLOCK INC.", "Glock"}, {"Beretta USA", "Beretta"},
+      {"Beretta U.S.A. Corp", "Beretta"}, {"Colts Mfg", "Colt"}, {"Colts Mfg Co", "Colt"},
+      {"Colt's Manufacturing Company LLC", "Colt"}, {"Sturm, Ruger & Co., Inc.", "Sturm Ruger"},
+      {"Smith & Wesson Corp", "Smith & Wesson"}, {"Smith & Wesson Inc", "Smith & Wesson"}, {"FN America", "FN Herstal"},
+      {"FN Herstal SA", "FN Herstal"}, {"Heckler & Koch GmbH", "Heckler & Koch"}, {"Heckler & Koch Inc", "Heckler & Koch"},
+      {"SIG Sauer Inc", "SIG Sauer"}, {"Sig Sauer GmbH", "SIG Sauer"}, {"Taurus International Mfg", "Taurus"},
+      {"Taurus Armas S.A.", "Taurus"}, {"Kel-Tec CNC Industries", "Kel-Tec"}, {"Hi-Point Firearms", "Hi-Point"},
+      {"Walther Arms Inc", "Walther"}, {"Remington Arms Co", "Remington"}, {"O.F. Mossberg & Sons Inc", "Mossberg"},
+      {"Browning Arms Company", "Browning"}, {"Springfield Armory Inc", "Springfield Armory"}, {"Bersa SA", "Bersa"},
+      {"Ceska zbrojovka a.s.", "Ceska Zbrojovka"}, {"Zastava Arms USA", "Zastava"}, {"Norinco Group", "Norinco"},
+      {"Kalashnikov Concern JSC", "Kalashnikov Concern"}, {"Israel Weapon Industries Ltd", "Israel Military Industries"},
+      {"Century International Arms Inc", "Century Arms"}, {"Canik USA", "Canik"}, {"Savage Arms Inc", "Savage Arms"},
+      {"Marlin Firearms Co", "Marlin"}, {"Rock Island Armory", "Armscor"}, {"Desert Eagle", "Magnum Research"}};
+  for (const auto& [form, make] : makes) EXPECT_EQ(t.CanonicalMake(form), make) << form;
+  const std::vector<std::pair<const char*, const char*>> calibres = {
+      {".22", ".22 LR"},          {".38", ".38 Special"},      {".45", ".45 ACP"},        {".357", ".357 Magnum"},
+      {".380", ".380 ACP"},       {"7.62x25", "7.62x25mm Tokarev"}, {"7.62mm Soviet", "7.62x39mm"},
+      {"5.45x39mm", "5.45x39mm"}, {"5.7x28mm", "5.7x28mm"},    {"9mm", "9x19mm"},         {"9 mm Luger", "9x19mm"},
+      {".40 S&W", ".40 S&W"},     {"12 ga", "12 gauge"},       {".223 Rem", "5.56x45mm NATO"}, {"7.62x39", "7.62x39mm"},
+      {"7.65mm", ".32 ACP"},      {"6.35mm", ".25 ACP"},       {".44 Mag", ".44 Magnum"}, {".30-06", ".30-06 Springfield"},
+      {".50 BMG", ".50 BMG"},     {"20 gauge", "20 gauge"},    {"7.62x54R", "7.62x54mmR"}};
+  for (const auto& [form, cls] : calibres) EXPECT_EQ(t.CalibreClass(form), cls) << form;
+  // Corporate words are dropped only after the name: a first word is never taken away.
+  EXPECT_EQ(t.CanonicalMake("Arms Inc"), "");
 }
 
 TEST(ReferenceTablesTest, ABrokenTableIsRefusedWithTheLine) {

@@ -149,6 +149,20 @@ TEST_F(StolenIndexTest, CandidatesComeBestFirstWithReasonsAndAliases) {
   EXPECT_LT(r->hits[1].candidate.score, r->hits[0].candidate.score);
 }
 
+TEST_F(StolenIndexTest, EqualScoresAreOrderedByEvidenceNotByImportOrder) {
+  // Four records the same distance from the query, imported weakest evidence first.
+  auto with = [](std::string ref, std::string category, std::string status, uint64_t version_ms) {
+    StolenRecord r = Record(std::move(ref), "TIE55021");
+    r.category = std::move(category);
+    r.status = std::move(status);
+    r.version_ms = version_ms;
+    return r;
+  };
+  ASSERT_TRUE(index->Put({with("located-old", "stolen", "located", 1000), with("lost-new", "lost", "active", 5000),
+                          with("stolen-old", "stolen", "active", 1000), with("stolen-new", "stolen", "active", 5000)}));
+  EXPECT_EQ(Refs(Query("TIE55021")), (std::vector<std::string>{"stolen-new", "stolen-old", "lost-new", "located-old"}));
+}
+
 TEST_F(StolenIndexTest, AnUpdateReindexesAndARemovalUnindexes) {
   StolenRecord moved = Record("target", "ZX7710442");
   moved.status = "located";

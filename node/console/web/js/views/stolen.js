@@ -14,7 +14,8 @@ function candidatesTable(search) {
   if (!cands.length) return h('p', {}, `No candidates (${search.examined ?? 0} index entries examined).`);
   return table(['Score', 'Serial', 'Weapon', 'Category', 'Owner', 'Why', 'Signature', 'Owner’s decision'],
     cands.map((c) => [
-      `${c.score}/100`, c.record.serial,
+      c.band === 'weak' ? h('span', { class: 'muted', title: 'a weak match: two differences, or one with evidence against it' },
+        `${c.score}/100 weak`) : `${c.score}/100${c.band ? ` ${c.band}` : ''}`, c.record.serial,
       [c.record.make, c.record.model, c.record.calibre].filter(Boolean).join(' '), label(c.record.category),
       `${c.record.owner} (${c.record.owner_ref})`, (c.reasons || []).join('; '),
       c.owner_signature_valid ? h('span', { class: 'ok' }, 'valid') : h('span', { class: 'bad' }, 'NOT valid'),
