@@ -1,6 +1,6 @@
-#include "node/cli/config_option.h"
 #include "node/cli/audit_commands.h"
 
+#include "node/cli/config_option.h"
 #include "node/common/json_text.h"
 
 #include <CLI/CLI.hpp>

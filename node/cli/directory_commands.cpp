@@ -1,4 +1,3 @@
-#include "node/cli/config_option.h"
 #include "node/cli/directory_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -6,6 +5,7 @@
 #include <cstdio>
 
 #include "node/api/api_client.h"
+#include "node/cli/config_option.h"
 #include "node/common/clock.h"
 #include "node/common/file_util.h"
 #include "node/config/node_config.h"

@@ -1,4 +1,3 @@
-#include "node/cli/config_option.h"
 #include "node/cli/review_commands.h"
 
 #include <CLI/CLI.hpp>
@@ -6,6 +5,7 @@
 
 #include "node/api/api_client.h"
 #include "node/cli/commands.h"
+#include "node/cli/config_option.h"
 
 namespace tracenet::cli {
 namespace {

@@ -1,17 +1,18 @@
-#include "node/cli/config_option.h"
 #include "node/cli/stolen_commands.h"
 
-#include "node/common/json_text.h"
-
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <thread>
 
 #include "node/api/api_client.h"
-#include "node/stolen_exchange/stolen_csv.h"
+#include "node/cli/config_option.h"
 #include "node/common/clock.h"
+#include "node/common/file_util.h"
+#include "node/common/json_text.h"
+#include "node/stolen_exchange/stolen_csv.h"
 
 namespace tracenet::cli {
 namespace {
@@ -82,7 +83,23 @@ void PrintSearch(const Json& s) {
 }
 
 int Import(const StolenCommands& c, api::ApiClient& client) {
-  auto parsed = stolen::ReadStolenCsv(c.file);
+  std::vector<std::string> pairs = c.mapping;
+  if (!c.mapping_file.empty()) {
+    auto text = ReadFileBytes(c.mapping_file);
+    if (!text) return Fail("import", text.error());
+    std::string line;
+    for (char ch : std::string(AsString(*text)) + "\n") {
+      if (ch != '\n') {
+        line.push_back(ch);
+        continue;
+      }
+      pairs.push_back(line);
+      line.clear();
+    }
+  }
+  auto mapping = stolen::ParseColumnMapping(pairs, c.mapping_file.empty() ? "--map" : c.mapping_file);
+  if (!mapping) return Fail("import", mapping.error());
+  auto parsed = stolen::ReadStolenCsv(c.file, *mapping);
   if (!parsed) return Fail("import", parsed.error());
   for (const stolen::CsvRowError& e : parsed->errors) std::fprintf(stderr, "%s:%zu: %s\n", c.file.c_str(), e.line, e.message.c_str());
   if (!parsed->errors.empty() && !c.skip_bad_rows) {
@@ -99,6 +116,7 @@ int Import(const StolenCommands& c, api::ApiClient& client) {
   size_t total = parsed->records.size(), batches = (total + c.batch - 1) / c.batch;
   if (done > 0) std::fprintf(stderr, "Resuming import %s after batch %zu of %zu.\n", import_id.c_str(), done, batches);
   auto started = std::chrono::steady_clock::now();
+  const bool terminal = isatty(fileno(stderr));
   for (size_t b = done; b < batches; ++b) {
     Json records = Json::array();
     for (size_t i = b * c.batch; i < std::min(total, (b + 1) * c.batch); ++i) records.push_back(parsed->records[i]);
@@ -108,11 +126,17 @@ int Import(const StolenCommands& c, api::ApiClient& client) {
                                                           "; batches before it are stored, re-run to resume"});
     size_t sent = std::min(total, (b + 1) * c.batch);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    int filled = static_cast<int>(30.0 * static_cast<double>(sent) / static_cast<double>(total));
-    std::fprintf(stderr, "\r[%-30s] %zu/%zu records, %.0f/s", std::string(static_cast<size_t>(filled), '#').c_str(), sent, total,
-                 static_cast<double>(sent - done * c.batch) / std::max(s, 1e-3));
+    double rate = static_cast<double>(sent - done * c.batch) / std::max(s, 1e-3);
+    double eta = static_cast<double>(total - sent) / std::max(rate, 1e-3);
+    if (terminal) {
+      int filled = static_cast<int>(30.0 * static_cast<double>(sent) / static_cast<double>(total));
+      std::fprintf(stderr, "\r[%-30s] %zu/%zu records, %.0f/s, %02d:%02d left ", std::string(static_cast<size_t>(filled), '#').c_str(),
+                   sent, total, rate, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+    } else if ((b + 1) % 10 == 0 || sent == total) {  // a log, not a bar: a line now and then
+      std::fprintf(stderr, "%zu/%zu records, %.0f/s, %.0f s left\n", sent, total, rate, eta);
+    }
   }
-  std::fprintf(stderr, "\n");
+  if (terminal) std::fprintf(stderr, "\n");
   std::printf("Imported %zu records from %s in %zu batches%s; published to the home hubs.\n", total, c.file.c_str(), batches,
               parsed->errors.empty() ? "" : (" (" + std::to_string(parsed->errors.size()) + " bad rows left out)").c_str());
   return 0;
@@ -145,6 +169,10 @@ void AddStolenCommands(CLI::App& app, StolenCommands& c) {
   import->add_option("file", c.file)->required();
   import->add_option("--batch", c.batch, "Records per all-or-nothing batch")->capture_default_str()->check(CLI::Range(1, 1000));
   import->add_flag("--skip-bad-rows", c.skip_bad_rows, "Import the good rows and list the bad ones");
+  import->add_option("--map", c.mapping,
+                     "Your export's column name = record field (repeat): --map record_id=owner_ref --map unit=agency; "
+                     "FIELD - leaves the column out");
+  import->add_option("--map-file", c.mapping_file, "A saved mapping: one source=field per line, # comments");
   add("resync", "Publish every record of this centre to its home hubs again");
   auto* search = add("search", "Search the federation's lost/stolen index");
   for (const char* f : kSearchFields) search->add_option(std::string("--") + f, c.fields[f]);

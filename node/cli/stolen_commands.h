@@ -23,6 +23,8 @@ struct StolenCommands {
   std::map<std::string, std::string> fields;  // record or search fields given as options
   std::string ref, status, remarks, file, search_id, hit_id, note;
   size_t batch = 1000;
+  std::vector<std::string> mapping;  // --map source=field, and the lines of --map-file
+  std::string mapping_file;
   bool skip_bad_rows = false;
   bool urgent = false;
   bool exact_only = false;

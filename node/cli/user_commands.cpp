@@ -1,10 +1,10 @@
-#include "node/cli/config_option.h"
 #include "node/cli/user_commands.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "node/api/api_client.h"
+#include "node/cli/config_option.h"
 #include "node/config/node_config.h"
 
 namespace tracenet::cli {

@@ -4,6 +4,7 @@
 // before anything is sent. Thread-safety: pure function.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,19 @@ struct StolenCsv {
   std::string digest;  // hex BLAKE2b-256 of the file: names the import for resuming
 };
 
-// Fails (naming the line) for an unreadable file, a header with an unknown field or no
-// owner_ref/serial, or broken quoting; row problems are in `errors`.
-Result<StolenCsv> ReadStolenCsv(const std::string& path);
+// How an export's own column names map to record fields: source column -> field, or -> "-" to
+// leave the column out ("record_id" -> "owner_ref", "unit" -> "agency", "notes" -> "-").
+using ColumnMapping = std::map<std::string, std::string>;
+
+// `source=field` pairs (`--map`), or the lines of a mapping file (blank lines and # comments
+// allowed); refuses a field that is not a record field.
+Result<ColumnMapping> ParseColumnMapping(const std::vector<std::string>& pairs, const std::string& where);
+
+// Fails (naming the line) for an unreadable file, a header with an unknown field (after the
+// mapping) or no owner_ref/serial, a mapped column the file lacks, or broken quoting; row
+// problems are in `errors`. The digest covers the mapping too: another mapping, another import.
+Result<StolenCsv> ReadStolenCsv(const std::string& path, const ColumnMapping& mapping = {});
 // The same for CSV text already in memory; `name` stands for the file in messages.
-Result<StolenCsv> ParseStolenCsv(std::string_view text, const std::string& name);
+Result<StolenCsv> ParseStolenCsv(std::string_view text, const std::string& name, const ColumnMapping& mapping = {});
 
 }  // namespace tracenet::stolen

@@ -100,7 +100,7 @@ def main():
     threshold = str(mex["directory"]["threshold"])
     sign_key = tomllib.load(open(os.path.join(root, "MEX-FGR", "public.toml"), "rb"))["peer"][0]["sign_key"]
     with open(os.path.join(work, "export.csv"), "w") as f:
-        f.write("owner_ref,serial,make,type,calibre,category,event_date\nK-2026-90,GLK000771,Glock,pistol,9x19mm,stolen,2026-01-05\n")
+        f.write("record_id,serial,make,type,calibre,category,event_date\nK-2026-90,GLK000771,Glock,pistol,9x19mm,stolen,2026-01-05\n")
 
     fed.start()
     failures, ran = [], 0

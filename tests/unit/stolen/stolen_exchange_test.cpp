@@ -356,6 +356,40 @@ TEST(StolenCsvTest, EveryBadRowIsReportedWithItsLineAndTheGoodOnesAreKept) {
   auto unknown = ReadStolenCsv(path);
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message.find("unknown column \"colour\""), std::string::npos);
+  EXPECT_NE(unknown.error().message.find("--map colour="), std::string::npos) << "the refusal says how to map it";
+}
+
+TEST(StolenCsvTest, AnExportWithItsOwnColumnNamesImportsThroughAMapping) {
+  std::string dir = FreshTempDir("stolen_csv_map");
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/registry-export.csv";
+  std::ofstream(path) << "record_id,serial,make,unit,internal_notes\n"
+                         "R-1,GLK482913,Glock,Brigade Mombasa,shelf 4\n";
+  auto mapping = ParseColumnMapping({"record_id=owner_ref", "unit = agency  # the reporting unit", "internal_notes=-", ""}, "--map");
+  ASSERT_TRUE(mapping) << mapping.error().message;
+  auto csv = ReadStolenCsv(path, *mapping);
+  ASSERT_TRUE(csv) << csv.error().message;
+  ASSERT_EQ(csv->records.size(), 1u);
+  EXPECT_EQ(csv->records[0]["owner_ref"], "R-1");
+  EXPECT_EQ(csv->records[0]["agency"], "Brigade Mombasa");
+  EXPECT_FALSE(csv->records[0].contains("internal_notes"));
+  EXPECT_FALSE(ReadStolenCsv(path)) << "without the mapping the export is refused";
+
+  // Another mapping of the same file is another import (it yields other records).
+  auto other = ReadStolenCsv(path, *ParseColumnMapping({"record_id=owner_ref", "unit=remarks", "internal_notes=-"}, "--map"));
+  ASSERT_TRUE(other);
+  EXPECT_NE(other->digest, csv->digest);
+
+  auto refused = [&](std::vector<std::string> pairs, std::string_view why) {
+    auto m = ParseColumnMapping(pairs, "--map");
+    std::string message = m ? (ReadStolenCsv(path, *m) ? "" : ReadStolenCsv(path, *m).error().message) : m.error().message;
+    EXPECT_NE(message.find(why), std::string::npos) << "for " << ::testing::PrintToString(pairs) << ": " << message;
+  };
+  refused({"record_id=owner_ref", "unit=colour", "internal_notes=-"}, "colour is not a record field");
+  refused({"record_id"}, "is not source_column=field");
+  refused({"record_id=owner_ref", "unit=agency", "internal_notes=-", "shelf=remarks"}, "a column shelf the file does not have");
+  refused({"record_id=owner_ref", "unit=owner_ref", "internal_notes=-"}, "two columns give owner_ref");
+  refused({"record_id=owner_ref", "record_id=serial"}, "mapped twice");
 }
 
 }  // namespace
